@@ -1,0 +1,10 @@
+import { loadClusterConfig } from "./components/config";
+import { OpenShiftCluster } from "./components/cluster";
+
+// One typed config in (stacks/Pulumi.<stack>.yaml), the cluster out.
+const config = loadClusterConfig();
+const cluster = new OpenShiftCluster(config.clusterName, config);
+
+export const clusterDomain = cluster.clusterDomain;
+export const networkName = cluster.infra.networkName;
+export const poolName = cluster.infra.poolName;
