@@ -28,8 +28,55 @@ export interface ClusterConfig {
     baseDomain: string;
     /** `networking.machineNetwork[0].cidr`: the IPv4 network of the VMs, e.g. `192.168.126.0/24`. */
     machineNetwork: string;
+    /** `networking.clusterNetwork[0]`: the pod network and the prefix of each node's slice of it. */
+    clusterNetwork: { cidr: string; hostPrefix: number };
+    /** `networking.serviceNetwork[0]`: ClusterIP range; its first address is the `kubernetes` Service. */
+    serviceNetwork: string;
+    /** The nodes and their addresses on the machine network. */
+    nodes: { bootstrap: NodeConfig; masters: NodeConfig[] };
+    /** The OpenShift release and the component images taken from it, all pinned by digest. */
+    release: ReleaseConfig;
+    /**
+     * Extra or overriding flags per control-plane component, e.g.
+     * `{ "kube-apiserver": { v: "4" } }` renders `--v=4` in place of the default `--v=2`.
+     */
+    extraArgs: Partial<Record<ControlPlaneComponent, Record<string, string>>>;
     /** Where the VMs run. */
     libvirt: LibvirtConfig;
+}
+
+/** The components whose flags `extraArgs` can change. */
+export const CONTROL_PLANE_COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "cluster-version-operator", "kube-proxy"] as const;
+export type ControlPlaneComponent = typeof CONTROL_PLANE_COMPONENTS[number];
+
+/** One VM of the cluster. */
+export interface NodeConfig {
+    /** Short host name, e.g. `master-0`; the FQDN is `<name>.<clusterName>.<baseDomain>`. */
+    name: string;
+    /** IPv4 address on the machine network. */
+    ip: string;
+}
+
+/**
+ * The OpenShift release (othw-facts §1.3). Images are `<repository>@sha256:<64 hex>`; the script
+ * tools/release-info fills this block from `oc adm release info`.
+ */
+export interface ReleaseConfig {
+    /** Release version, e.g. `4.18.0`; the ClusterVersion channel is `stable-<major>.<minor>`. */
+    version: string;
+    /** The release image; the cluster-version-operator runs from it (it holds /release-manifests). */
+    image: string;
+    /** Component images by release tag. */
+    images: {
+        /** tag `etcd`: the etcd static pod. */
+        etcd: string;
+        /** tag `hyperkube`: kube-apiserver, kube-controller-manager and kube-scheduler (4.18 has no separate tags). */
+        hyperkube: string;
+        /** tag `kube-proxy`: kube-proxy on the masters (hyperkube's entrypoint fails there, othw-facts §8.7). */
+        kubeProxy: string;
+        /** tag `pod`: the pause image CRI-O must use. */
+        pod: string;
+    };
 }
 
 /** A bad config value. The message names the key, the value and the fix. */
@@ -44,12 +91,19 @@ export class ConfigError extends Error {
 export const DEFAULTS = {
     clusterName: "othw",
     baseDomain: "lab.local",
-    // othw-facts §1 and spec/README.md: the tutorial's machine network.
+    // othw-facts §1.1 and spec/README.md: the tutorial's (and the installer's) networks.
     machineNetwork: "192.168.126.0/24",
+    clusterNetwork: { cidr: "10.128.0.0/14", hostPrefix: 23 },
+    serviceNetwork: "172.30.0.0/16",
+    // spec/README.md "node addresses": bootstrap .100, masters .101-.103.
+    bootstrapHost: 100,
+    firstMasterHost: 101,
+    masterCount: 3,
     libvirt: { uri: "qemu:///system", poolRoot: "/var/lib/libvirt/openshift-hard-way" },
 } as const;
 
-const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "libvirt"] as const;
+const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "clusterNetwork", "serviceNetwork", "nodes", "release", "extraArgs", "libvirt"] as const;
+const DIGEST_IMAGE = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
@@ -77,17 +131,14 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     }
     const machineNetwork = str(raw, "machineNetwork", DEFAULTS.machineNetwork);
     parseIPv4Cidr("machineNetwork", machineNetwork);
+    const clusterNetwork = parseClusterNetwork(raw.clusterNetwork);
+    const serviceNetwork = str(raw, "serviceNetwork", DEFAULTS.serviceNetwork);
+    parseIPv4Cidr("serviceNetwork", serviceNetwork);
+    const nodes = parseNodes(raw.nodes, machineNetwork);
+    const release = parseRelease(raw.release);
+    const extraArgs = parseExtraArgs(raw.extraArgs);
 
-    const lv = raw.libvirt === undefined ? {} : raw.libvirt;
-    if (typeof lv !== "object" || lv === null || Array.isArray(lv)) {
-        throw new ConfigError("libvirt", "must be an object with the keys uri and poolPath");
-    }
-    const lvRaw = lv as Record<string, unknown>;
-    for (const key of Object.keys(lvRaw)) {
-        if (key !== "uri" && key !== "poolPath") {
-            throw new ConfigError(`libvirt.${key}`, "unknown key (a typo?); known keys: uri, poolPath");
-        }
-    }
+    const lvRaw = obj("libvirt", raw.libvirt, ["uri", "poolPath"]);
     const uri = str(lvRaw, "uri", DEFAULTS.libvirt.uri, "libvirt.");
     if (!/^[a-z+]+:\/\//.test(uri)) {
         throw new ConfigError("libvirt.uri", `'${uri}' is not a libvirt connection URI, e.g. qemu:///system or qemu+ssh://root@host/system`);
@@ -96,7 +147,118 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     if (!poolPath.startsWith("/")) {
         throw new ConfigError("libvirt.poolPath", `'${poolPath}' must be an absolute directory on the libvirt host`);
     }
-    return { stack, clusterName, baseDomain, machineNetwork, libvirt: { uri, poolPath } };
+    return { stack, clusterName, baseDomain, machineNetwork, clusterNetwork, serviceNetwork, nodes, release, extraArgs, libvirt: { uri, poolPath } };
+}
+
+function obj(key: string, v: unknown, known: string[]): Record<string, unknown> {
+    if (v === undefined) return {};
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+        throw new ConfigError(key, `must be an object with the keys ${known.join(", ")}`);
+    }
+    for (const k of Object.keys(v)) {
+        if (!known.includes(k)) throw new ConfigError(`${key}.${k}`, `unknown key (a typo?); known keys: ${known.join(", ")}`);
+    }
+    return v as Record<string, unknown>;
+}
+
+function parseClusterNetwork(v: unknown): ClusterConfig["clusterNetwork"] {
+    const o = obj("clusterNetwork", v, ["cidr", "hostPrefix"]);
+    const cidr = str(o, "cidr", DEFAULTS.clusterNetwork.cidr, "clusterNetwork.");
+    const [, bits] = parseIPv4Cidr("clusterNetwork.cidr", cidr);
+    const hp = o.hostPrefix === undefined ? DEFAULTS.clusterNetwork.hostPrefix : Number(o.hostPrefix);
+    if (!Number.isInteger(hp) || hp < bits || hp > 30) {
+        throw new ConfigError("clusterNetwork.hostPrefix", `${JSON.stringify(o.hostPrefix)} must be an integer between the network's prefix /${bits} and 30, e.g. 23`);
+    }
+    return { cidr, hostPrefix: hp };
+}
+
+function parseNode(key: string, v: unknown, dflt: NodeConfig, machineNetwork: string): NodeConfig {
+    const o = obj(key, v, ["name", "ip"]);
+    const name = str(o, "name", dflt.name, `${key}.`);
+    if (!DNS_LABEL.test(name)) throw new ConfigError(`${key}.name`, `'${name}' is not a DNS label, e.g. master-0`);
+    const ip = str(o, "ip", dflt.ip, `${key}.`);
+    if (!ipaddr.IPv4.isValidFourPartDecimal(ip)) throw new ConfigError(`${key}.ip`, `'${ip}' is not an IPv4 address`);
+    const [net, bits] = ipaddr.parseCIDR(machineNetwork);
+    if (!ipaddr.IPv4.parse(ip).match(net as ipaddr.IPv4, bits)) {
+        throw new ConfigError(`${key}.ip`, `${ip} is outside machineNetwork ${machineNetwork}`);
+    }
+    const hosts = 2 ** (32 - bits);
+    if ([nthAddress(machineNetwork, 0), nthAddress(machineNetwork, 1), nthAddress(machineNetwork, hosts - 1)].includes(ip)) {
+        throw new ConfigError(`${key}.ip`, `${ip} is the network, gateway or broadcast address of ${machineNetwork}; pick a host address from .2 on`);
+    }
+    return { name, ip };
+}
+
+function parseNodes(v: unknown, machineNetwork: string): ClusterConfig["nodes"] {
+    const o = obj("nodes", v, ["bootstrap", "masters"]);
+    const bootstrap = parseNode("nodes.bootstrap", o.bootstrap, { name: "bootstrap", ip: nthAddress(machineNetwork, DEFAULTS.bootstrapHost) }, machineNetwork);
+    let rawMasters: unknown[] = [];
+    if (o.masters !== undefined) {
+        if (!Array.isArray(o.masters)) throw new ConfigError("nodes.masters", "must be a list of {name, ip}");
+        rawMasters = o.masters;
+    }
+    if (o.masters !== undefined && rawMasters.length !== DEFAULTS.masterCount) {
+        throw new ConfigError("nodes.masters", `lists ${rawMasters.length} masters; an HA control plane (etcd quorum) needs exactly ${DEFAULTS.masterCount}`);
+    }
+    const masters = Array.from({ length: DEFAULTS.masterCount }, (_, i) => parseNode(`nodes.masters[${i}]`, rawMasters[i],
+        { name: `master-${i}`, ip: nthAddress(machineNetwork, DEFAULTS.firstMasterHost + i) }, machineNetwork));
+    const all = [bootstrap, ...masters];
+    for (const field of ["name", "ip"] as const) {
+        const seen = new Set<string>();
+        for (const n of all) {
+            if (seen.has(n[field])) throw new ConfigError("nodes", `two nodes share the ${field} ${n[field]}; each node needs its own`);
+            seen.add(n[field]);
+        }
+    }
+    return { bootstrap, masters };
+}
+
+function parseExtraArgs(v: unknown): ClusterConfig["extraArgs"] {
+    const o = obj("extraArgs", v, [...CONTROL_PLANE_COMPONENTS]);
+    const out: ClusterConfig["extraArgs"] = {};
+    for (const [component, flags] of Object.entries(o)) {
+        if (typeof flags !== "object" || flags === null || Array.isArray(flags)) {
+            throw new ConfigError(`extraArgs.${component}`, "must be an object of flag: value, e.g. { v: \"4\" }");
+        }
+        const entries: Record<string, string> = {};
+        for (const [flag, value] of Object.entries(flags as Record<string, unknown>)) {
+            if (!/^[a-z0-9][a-z0-9-]*$/.test(flag)) {
+                throw new ConfigError(`extraArgs.${component}.${flag}`, "is not a flag name: write it without dashes, e.g. v or audit-log-path");
+            }
+            if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+                throw new ConfigError(`extraArgs.${component}.${flag}`, `must be a string, number or boolean, got ${JSON.stringify(value)}`);
+            }
+            entries[flag] = String(value);
+        }
+        out[component as ControlPlaneComponent] = entries;
+    }
+    return out;
+}
+
+function image(o: Record<string, unknown>, key: string, prefix: string): string {
+    const v = o[key];
+    if (typeof v !== "string" || !DIGEST_IMAGE.test(v)) {
+        throw new ConfigError(prefix + key, `${JSON.stringify(v)} is not an image pinned by digest (<repository>@sha256:<64 hex>); fill the release block with tools/release-info`);
+    }
+    return v;
+}
+
+function parseRelease(v: unknown): ReleaseConfig {
+    if (v === undefined) throw new ConfigError("release", "is missing: every stack pins its OpenShift release by digest; see stacks/Pulumi.local.yaml and tools/release-info");
+    const o = obj("release", v, ["version", "image", "images"]);
+    const version = str(o, "version", "", "release.");
+    if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError("release.version", `'${version}' is not a release version like 4.18.0`);
+    const imgs = obj("release.images", o.images, ["etcd", "hyperkube", "kubeProxy", "pod"]);
+    return {
+        version,
+        image: image(o, "image", "release."),
+        images: {
+            etcd: image(imgs, "etcd", "release.images."),
+            hyperkube: image(imgs, "hyperkube", "release.images."),
+            kubeProxy: image(imgs, "kubeProxy", "release.images."),
+            pod: image(imgs, "pod", "release.images."),
+        },
+    };
 }
 
 function str(raw: Record<string, unknown>, key: string, dflt: string, prefix = ""): string {

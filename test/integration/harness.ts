@@ -1,15 +1,15 @@
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
-import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { localStackValues, ROOT } from "../support/config";
 
-/** The project root (the directory of Pulumi.yaml), from dist/test/integration/. */
-export const ROOT = path.resolve(__dirname, "../../..");
+export { ROOT };
 /** The libvirt URI the integration tests use: the machine's own system libvirtd. */
 export const LIBVIRT_URI = "qemu:///system";
 
 /**
- * Creates a throwaway stack of this project with its own config file under stacks/.
+ * Creates a throwaway stack of this project with its own config file under stacks/: the local
+ * stack's release block, plus `config`.
  * @param purpose a short lower-case word that goes into the stack name, e.g. `lifecycle`.
  * @param config  this project's keys without the namespace; objects are flattened to paths.
  * @throws Error if tools/env.sh was not sourced (npm test does it): the CLI must come from ~/.pulumi/bin.
@@ -28,7 +28,7 @@ export async function throwawayStack(purpose: string, config: Record<string, unk
             flat[prefix] = { value: String(v) };
         }
     };
-    for (const [k, v] of Object.entries(config)) walk(`openshift-hard-way:${k}`, v);
+    for (const [k, v] of Object.entries({ release: localStackValues().release, ...config })) walk(`openshift-hard-way:${k}`, v);
     await stack.setAllConfig(flat, true);
     return stack;
 }

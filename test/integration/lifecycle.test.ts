@@ -1,27 +1,35 @@
 import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Stack } from "@pulumi/pulumi/automation";
-import { removeStack, throwawayStack, virsh } from "./harness";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { removeStack, ROOT, throwawayStack, virsh } from "./harness";
 
-// preview -> up -> preview (no changes) -> destroy on a throwaway stack, against the real
-// libvirtd, checked with virsh. The machine network is not the local stack's, so both can be up.
+// preview -> up -> preview (no changes) -> one-flag change preview -> destroy on a throwaway
+// stack, against the real libvirtd and the real pulumi CLI, checked with virsh and on disk. The
+// machine network is not the local stack's, so both can be up at once.
 let stack: Stack;
 let name: string;
 before(async () => {
-    stack = await throwawayStack("lifecycle", {
-        clusterName: "it",
-        machineNetwork: "192.168.141.0/24",
-    });
+    stack = await throwawayStack("lifecycle", { clusterName: "it", machineNetwork: "192.168.141.0/24" });
     name = `${stack.name}-it`;
 });
 after(async () => {
     if (stack) await removeStack(stack);
 });
 
-test("preview, up, no-change preview and destroy manage the real libvirt network and pool", async () => {
+// 1 stack + 1 cluster + 1 libvirt component + provider + network + pool + 1 StaticPods
+// component + 14 bootstrap files + 3 kube-proxy files.
+const RESOURCES = 25;
+
+test("preview, up, no-change preview, one-flag preview and destroy", async () => {
+    const assets = path.join(ROOT, "assets", stack.name, "manifests");
+    const apiserver = "bootstrap/etc/kubernetes/manifests/kube-apiserver-bootstrap.yaml";
+
     const first = await stack.preview();
-    assert.equal(first.changeSummary.create, 6, JSON.stringify(first.changeSummary));
+    assert.equal(first.changeSummary.create, RESOURCES, JSON.stringify(first.changeSummary));
     assert.equal(virsh("net-info", name), null, "preview must not create the network");
+    assert.equal(fs.existsSync(assets), false, "preview must not write assets");
 
     const up = await stack.up();
     assert.equal(up.summary.result, "succeeded");
@@ -32,12 +40,38 @@ test("preview, up, no-change preview and destroy manage the real libvirt network
     assert.match(virsh("net-dumpxml", name) ?? "", /<ip family='ipv4' address='192\.168\.141\.1' prefix='24'>/);
     assert.match(virsh("net-dumpxml", name) ?? "", /<domain name='it\.lab\.local' localOnly='yes'\/>/);
     assert.match(virsh("pool-info", name) ?? "", /State:\s+running/);
+    assert.match(fs.readFileSync(path.join(assets, apiserver), "utf8"), /- --v=2\n/);
+    assert.equal(fs.statSync(path.join(ROOT, "assets", stack.name)).mode & 0o777, 0o700, "asset directory is private");
 
     const second = await stack.preview();
-    assert.deepEqual(second.changeSummary, { same: 6 });
+    assert.deepEqual(second.changeSummary, { same: RESOURCES });
+
+    // One kube-apiserver flag: the preview names that one manifest, and nothing else changes.
+    await stack.setConfig("openshift-hard-way:extraArgs.kube-apiserver.v", { value: "4" }, true);
+    const steps: { op: string; urn: string }[] = [];
+    const third = await stack.preview({
+        diff: true,
+        onEvent: (e: EngineEvent) => {
+            const m = e.resOutputsEvent?.metadata;
+            // The dynamic-provider plugin is configured with the whole stack config, so its
+            // default provider "updates" on any config change; it replaces no resource.
+            if (m && m.op !== "same" && !m.type.startsWith("pulumi:providers:")) {
+                steps.push({ op: m.op, urn: m.urn });
+            }
+        },
+    });
+    assert.deepEqual(third.changeSummary, { same: RESOURCES - 1, update: 1 });
+    assert.equal(steps.length, 1, JSON.stringify(steps));
+    assert.equal(steps[0].op, "update");
+    assert.ok(steps[0].urn.endsWith(`::${apiserver}`), steps[0].urn);
+    assert.match(third.stdout, /kube-apiserver-bootstrap\.yaml/);
+    assert.match(third.stdout, /"--v=2" => "--v=4"/, "the diff names the changed flag");
+    if (process.env.SHOW_PREVIEW) console.log(third.stdout);
+    await stack.removeConfig("openshift-hard-way:extraArgs");
 
     const down = await stack.destroy();
     assert.equal(down.summary.result, "succeeded");
     assert.equal(virsh("net-info", name), null, "network is gone after destroy");
     assert.equal(virsh("pool-info", name), null, "pool is gone after destroy");
+    assert.equal(fs.existsSync(path.join(assets, apiserver)), false, "assets are gone after destroy");
 });

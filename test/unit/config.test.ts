@@ -1,23 +1,41 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ConfigError, nthAddress, parseClusterConfig } from "../../components/config";
+import { localStackValues } from "../support/config";
+
+// The one key without a default: the release, pinned by digest.
+const release = localStackValues().release as any;
 
 test("defaults fill every key the local stack leaves out", () => {
-    const c = parseClusterConfig({}, "local");
+    const c = parseClusterConfig({ release }, "local");
     assert.deepEqual(c, {
         stack: "local",
         clusterName: "othw",
         baseDomain: "lab.local",
         machineNetwork: "192.168.126.0/24",
+        clusterNetwork: { cidr: "10.128.0.0/14", hostPrefix: 23 },
+        serviceNetwork: "172.30.0.0/16",
+        nodes: {
+            bootstrap: { name: "bootstrap", ip: "192.168.126.100" },
+            masters: [
+                { name: "master-0", ip: "192.168.126.101" },
+                { name: "master-1", ip: "192.168.126.102" },
+                { name: "master-2", ip: "192.168.126.103" },
+            ],
+        },
+        release,
+        extraArgs: {},
         libvirt: { uri: "qemu:///system", poolPath: "/var/lib/libvirt/openshift-hard-way/local" },
     });
+    assert.deepEqual(parseClusterConfig(localStackValues(), "local"), c, "the local stack spells out the defaults");
 });
 
 test("given values win over defaults", () => {
     const c = parseClusterConfig({
         clusterName: "ocp4", baseDomain: "example.com", machineNetwork: "10.10.0.0/16",
-        libvirt: { uri: "qemu+ssh://root@host/system", poolPath: "/srv/pool" },
+        libvirt: { uri: "qemu+ssh://root@host/system", poolPath: "/srv/pool" }, release,
     }, "lab");
+    assert.equal(c.nodes.bootstrap.ip, "10.10.0.100", "node addresses follow the machine network");
     assert.equal(c.clusterName, "ocp4");
     assert.equal(c.baseDomain, "example.com");
     assert.equal(c.machineNetwork, "10.10.0.0/16");
@@ -36,10 +54,20 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
     ["libvirt.uri", { libvirt: { uri: "localhost" } }, /libvirt.uri: 'localhost' is not a libvirt connection URI/],
     ["libvirt.poolPath", { libvirt: { poolPath: "pool" } }, /libvirt.poolPath: 'pool' must be an absolute directory/],
     ["clusterName", { clusterName: "" }, /clusterName: must be a non-empty string/],
+    ["release", { release: undefined }, /release: is missing/],
+    ["release.images.etcd", { release: { ...release, images: { ...release.images, etcd: "quay.io/openshift/etcd:latest" } } }, /not an image pinned by digest/],
+    ["release.version", { release: { ...release, version: "4.18" } }, /not a release version like 4.18.0/],
+    ["clusterNetwork.hostPrefix", { clusterNetwork: { cidr: "10.128.0.0/14", hostPrefix: 12 } }, /between the network's prefix \/14 and 30/],
+    ["nodes.masters", { nodes: { masters: [{ name: "m", ip: "192.168.126.9" }] } }, /lists 1 masters; .* exactly 3/],
+    ["nodes.masters[1].ip", { nodes: { masters: [{}, { ip: "10.0.0.5" }, {}] } }, /10.0.0.5 is outside machineNetwork 192.168.126.0\/24/],
+    ["nodes.bootstrap.ip", { nodes: { bootstrap: { ip: "192.168.126.1" } } }, /gateway/],
+    ["nodes", { nodes: { bootstrap: { ip: "192.168.126.101" } } }, /two nodes share the ip 192.168.126.101/],
+    ["extraArgs.kube-apiserver.--v", { extraArgs: { "kube-apiserver": { "--v": "4" } } }, /without dashes/],
+    ["extraArgs.kubelet", { extraArgs: { kubelet: {} } }, /unknown key/],
 ];
 for (const [key, raw, message] of bad) {
     test(`rejects bad ${key}: ${JSON.stringify(raw)}`, () => {
-        assert.throws(() => parseClusterConfig(raw, "local"), (e: unknown) => {
+        assert.throws(() => parseClusterConfig({ release, ...raw }, "local"), (e: unknown) => {
             assert.ok(e instanceof ConfigError);
             assert.equal(e.key, key);
             assert.match(e.message, message);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { parseClusterConfig } from "../../components/config";
+import { localStackValues } from "../support/config";
 import { LibvirtCluster } from "../../components/libvirt";
 
 interface Registered { type: string; name: string; inputs: Record<string, any>; provider?: string }
@@ -20,7 +21,7 @@ function output<T>(o: pulumi.Output<T>): Promise<T> {
 
 test("LibvirtCluster makes a NAT network for the machine network and a dir pool, through its own provider", async () => {
     const config = parseClusterConfig({ clusterName: "ocp", baseDomain: "example.com", machineNetwork: "10.20.0.0/24",
-        libvirt: { uri: "qemu+ssh://root@lab/system", poolPath: "/srv/ocp" } }, "lab");
+        libvirt: { uri: "qemu+ssh://root@lab/system", poolPath: "/srv/ocp" }, release: localStackValues().release }, "lab");
     const infra = new LibvirtCluster("ocp", config);
     assert.equal(await output(infra.networkName), "lab-ocp");
     assert.equal(await output(infra.poolName), "lab-ocp");

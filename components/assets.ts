@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Inputs of a {@link RenderedFile}. */
+export interface RenderedFileArgs {
+    /** File path relative to the project root, e.g. `assets/local/manifests/bootstrap/etc/...`. */
+    path: pulumi.Input<string>;
+    /** The file's full text. Pass a secret Output for anything holding a key; it stays secret in state. */
+    content: pulumi.Input<string>;
+    /** File mode, e.g. 0o644; 0o600 for secrets. */
+    mode: pulumi.Input<number>;
+}
+
+interface FileProps { path: string; content: string; mode: number }
+
+// The provider's methods are serialized into the state by Pulumi's dynamic provider support, so
+// each one requires what it needs itself.
+const fileProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds: FileProps, news: FileProps) {
+        return { inputs: news };
+    },
+    async diff(_id: string, olds: FileProps, news: FileProps) {
+        const replaces = olds.path !== news.path ? ["path"] : [];
+        const changed = replaces.length > 0 || olds.content !== news.content || olds.mode !== news.mode;
+        return { changes: changed, replaces, deleteBeforeReplace: true };
+    },
+    async create(inputs: FileProps) {
+        const fs = require("fs") as typeof import("fs");
+        const path = require("path") as typeof import("path");
+        // The asset directory holds keys and kubeconfigs: only its owner may enter it.
+        const top = inputs.path.split("/")[0];
+        fs.mkdirSync(top, { recursive: true, mode: 0o700 });
+        fs.chmodSync(top, 0o700);
+        fs.mkdirSync(path.dirname(inputs.path), { recursive: true, mode: 0o700 });
+        fs.writeFileSync(inputs.path, inputs.content, { mode: inputs.mode });
+        fs.chmodSync(inputs.path, inputs.mode);
+        return { id: inputs.path, outs: inputs };
+    },
+    async update(_id: string, _olds: FileProps, news: FileProps) {
+        const fs = require("fs") as typeof import("fs");
+        fs.writeFileSync(news.path, news.content, { mode: news.mode });
+        fs.chmodSync(news.path, news.mode);
+        return { outs: news };
+    },
+    async read(id: string, props: FileProps) {
+        const fs = require("fs") as typeof import("fs");
+        // A file edited or removed behind Pulumi's back shows up as drift on refresh.
+        let content = "";
+        let mode = 0;
+        try {
+            content = fs.readFileSync(id, "utf8");
+            mode = fs.statSync(id).mode & 0o777;
+        } catch {
+            // missing: content "" makes the next up write it again
+        }
+        return { id, props: { ...props, content, mode } };
+    },
+    async delete(id: string) {
+        const fs = require("fs") as typeof import("fs");
+        fs.rmSync(id, { force: true });
+    },
+};
+
+/**
+ * One rendered file in the stack's asset directory, as its own resource: `pulumi preview --diff`
+ * names the file whose content would change, and `pulumi destroy` removes it. Paths are relative
+ * to the project root (Pulumi runs programs and their providers there).
+ * Type token: `pulumi-nodejs:dynamic/assets:RenderedFile`.
+ */
+export class RenderedFile extends pulumi.dynamic.Resource {
+    declare readonly path: pulumi.Output<string>;
+    declare readonly content: pulumi.Output<string>;
+
+    constructor(name: string, args: RenderedFileArgs, opts?: pulumi.CustomResourceOptions) {
+        super(fileProvider, name, { ...args }, opts, "assets", "RenderedFile");
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * The file layout on the nodes, in one place: static pods, Ignition and bootkube.sh all refer to
+ * these paths (othw-facts §5.1 and §7).
+ */
+
+/** kubelet's `staticPodPath` on every node: each YAML file here is a static pod. */
+export const STATIC_POD_DIR = "/etc/kubernetes/manifests";
+/** Bootstrap node: keys and certificates of the control plane (the hostPath of the `secrets` volume). */
+export const BOOTSTRAP_SECRETS_DIR = "/etc/kubernetes/bootstrap-secrets";
+/** Where the bootstrap static pods see BOOTSTRAP_SECRETS_DIR (the `secrets` mountPath). */
+export const SECRETS_MOUNT = "/etc/kubernetes/secrets";
+/** Bootstrap node: kubeconfigs of the control-plane components, mounted at the same path. */
+export const KUBECONFIGS_DIR = "/etc/kubernetes/kubeconfigs";
+/** Bootstrap node: the cluster manifests bootkube.sh applies once the API server answers. */
+export const CLUSTER_MANIFESTS_DIR = "/opt/openshift/manifests";
+/** Masters: the kubelet bootstrap kubeconfig (identity system:bootstrapper), also kube-proxy's. */
+export const MASTER_BOOTSTRAP_KUBECONFIG = "/etc/kubernetes/kubeconfig";
+
+/** A file under the secrets mount, as a static pod flag names it, e.g. `secret("etcd-ca.crt")`. */
+export function secret(file: string): string {
+    return `${SECRETS_MOUNT}/${file}`;
+}
+
+/** A kubeconfig under KUBECONFIGS_DIR, e.g. `kubeconfig("kube-scheduler")`. */
+export function kubeconfig(name: string): string {
+    return `${KUBECONFIGS_DIR}/${name}.kubeconfig`;
+}

@@ -1,0 +1,77 @@
+import type { IPod } from "kubernetes-models/v1";
+import type { ClusterConfig } from "../config";
+import { secret } from "../node-paths";
+import { HostMount, SECRETS, staticPod } from "./common";
+
+/** The member name cluster-etcd-operator recognises as the bootstrap member and removes at the pivot. */
+export const BOOTSTRAP_MEMBER = "etcd-bootstrap";
+
+const DATA: HostMount = { name: "etcd-data", hostPath: "/var/lib/etcd", mountPath: "/var/lib/etcd", readOnly: false, type: "DirectoryOrCreate" };
+
+/**
+ * The bootstrap node's single-member etcd (othw-facts §5.2): `openshift-etcd/etcd-bootstrap`.
+ * Clients (the API server) and peers (masters, added later by cluster-etcd-operator) both use
+ * TLS with client-certificate authentication against etcd-ca.
+ */
+export function etcdPod(c: ClusterConfig): IPod {
+    const ip = c.nodes.bootstrap.ip;
+    const peerUrl = `https://${ip}:2380`;
+    return staticPod({
+        extraArgs: c.extraArgs["etcd"],
+        name: "etcd-bootstrap",
+        namespace: "openshift-etcd",
+        labels: { app: "etcd", "k8s-app": "etcd" },
+        mounts: [DATA, SECRETS],
+        container: {
+            name: "etcd",
+            image: c.release.images.etcd,
+            command: [
+                "/usr/bin/etcd",
+                // Persistent data on the host, so a container restart keeps the keyspace.
+                "--data-dir=/var/lib/etcd",
+                // Clients (kube-apiserver on localhost, bootkube's health check) on every address.
+                "--listen-client-urls=https://0.0.0.0:2379",
+                // What members and clients are told to use: the bootstrap node's machine address.
+                `--advertise-client-urls=https://${ip}:2379`,
+                // Peers join here once cluster-etcd-operator scales etcd out to the masters.
+                "--listen-peer-urls=https://0.0.0.0:2380",
+                `--initial-advertise-peer-urls=${peerUrl}`,
+                // Separates this cluster's members from any other etcd cluster on the network.
+                "--initial-cluster-token=openshift-etcd",
+                // Serving certificate for clients; etcd also health-checks itself with it, which
+                // is why etcd-server carries clientAuth as well (othw-facts §8.7).
+                `--cert-file=${secret("etcd-server.crt")}`,
+                `--key-file=${secret("etcd-server.key")}`,
+                // Only clients with a certificate from etcd-ca get in.
+                "--client-cert-auth=true",
+                `--trusted-ca-file=${secret("etcd-ca.crt")}`,
+                // Peer traffic: the same rule, with the peer certificate.
+                `--peer-cert-file=${secret("etcd-peer.crt")}`,
+                `--peer-key-file=${secret("etcd-peer.key")}`,
+                "--peer-client-cert-auth=true",
+                `--peer-trusted-ca-file=${secret("etcd-ca.crt")}`,
+                // 8 GiB backend quota, OpenShift's size for a control-plane etcd.
+                "--quota-backend-bytes=8589934592",
+            ],
+            env: [
+                // Membership is given as ETCD_* variables, the way cluster-etcd-operator's pods
+                // do, not as --name/--initial-cluster/--initial-cluster-state flags (the
+                // tutorial's form): etcd refuses a setting given both ways.
+                { name: "ETCD_NAME", value: BOOTSTRAP_MEMBER },
+                // The bootstrap starts alone; masters are added as members later.
+                { name: "ETCD_INITIAL_CLUSTER", value: `${BOOTSTRAP_MEMBER}=${peerUrl}` },
+                // A brand-new cluster, not a member joining an existing one.
+                { name: "ETCD_INITIAL_CLUSTER_STATE", value: "new" },
+                // ECDHE with AES-GCM only, as OpenShift's etcd.
+                { name: "ETCD_CIPHER_SUITES", value: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" },
+            ],
+            livenessProbe: {
+                // etcdctl in this image reads no ETCDCTL_* variables: name every file (othw-facts §8.7).
+                exec: { command: ["/bin/sh", "-c", `etcdctl endpoint health --endpoints=https://localhost:2379 --cacert=${secret("etcd-ca.crt")} --cert=${secret("etcd-server.crt")} --key=${secret("etcd-server.key")}`] },
+                initialDelaySeconds: 45,
+                periodSeconds: 30,
+            },
+            resources: { requests: { memory: "600Mi", cpu: "300m" } },
+        },
+    });
+}
