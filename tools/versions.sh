@@ -2,5 +2,6 @@
 # tools/ and package.json must agree with these (tools/setup checks).
 PULUMI_VERSION=3.248.0          # CLI (pkg/v3), language host, and the @pulumi/pulumi npm package
 LIBVIRT_PLUGIN_VERSION=0.7.6    # the bridged dmacvicar/terraform-provider-libvirt release
+TLS_PLUGIN_VERSION=5.6.1        # what the pinned @pulumi/tls npm package declares (tools/tls)
 TYPESCRIPT_VERSION=5.9.3        # @pulumi/pulumi wants typescript < 7
 TYPES_NODE_VERSION=20.19.43
