@@ -6,5 +6,8 @@ const config = loadClusterConfig();
 const cluster = new OpenShiftCluster(config.clusterName, config);
 
 export const clusterDomain = cluster.clusterDomain;
+export const apiServerUrl = cluster.apiServerUrl;
+/** The admin kubeconfig (system:admin); secret: `pulumi stack output kubeconfig --show-secrets`. */
+export const kubeconfig = cluster.pki.kubeconfigs.admin;
 export const networkName = cluster.infra.networkName;
 export const poolName = cluster.infra.poolName;
