@@ -56,7 +56,17 @@ const fileProvider: pulumi.dynamic.ResourceProvider = {
     },
     async delete(id: string) {
         const fs = require("fs") as typeof import("fs");
+        const path = require("path") as typeof import("path");
         fs.rmSync(id, { force: true });
+        // Leave no empty directories behind, up to the asset directory's top (kept).
+        const top = id.split("/")[0];
+        for (let dir = path.dirname(id); dir !== top && dir !== "."; dir = path.dirname(dir)) {
+            try {
+                fs.rmdirSync(dir);
+            } catch {
+                break; // not empty: another file still lives here
+            }
+        }
     },
 };
 

@@ -37,6 +37,8 @@ export class ClusterPki extends pulumi.ComponentResource {
     readonly kubeconfigs: Record<string, pulumi.Output<string>> = {};
     /** Every file the nodes get from the PKI, by node name ("masters" for every master) and path; secret. */
     readonly nodeFiles: pulumi.Output<NodeFileMap>;
+    /** The asset-directory files, by path under `assets/<stack>/`, e.g. `tls/admin.key`. */
+    readonly assets: Record<string, RenderedFile> = {};
 
     constructor(name: string, config: ClusterConfig, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:pki:ClusterPki", name, {}, opts);
@@ -107,7 +109,7 @@ export class ClusterPki extends pulumi.ComponentResource {
         }
 
         for (const f of files) {
-            new RenderedFile(`${config.stack}/${f.asset}`, {
+            this.assets[f.asset] = new RenderedFile(`${config.stack}/${f.asset}`, {
                 path: `assets/${config.stack}/${f.asset}`,
                 content: f.secret ? pulumi.secret(f.content) : f.content,
                 mode: f.secret ? 0o600 : 0o644,

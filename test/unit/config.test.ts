@@ -25,6 +25,7 @@ test("defaults fill every key the local stack leaves out", () => {
         },
         release,
         extraArgs: {},
+        pki: { rsaBits: 2048 },
         libvirt: { uri: "qemu:///system", poolPath: "/var/lib/libvirt/openshift-hard-way/local" },
     });
     assert.deepEqual(parseClusterConfig(localStackValues(), "local"), c, "the local stack spells out the defaults");
@@ -64,6 +65,7 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
     ["nodes", { nodes: { bootstrap: { ip: "192.168.126.101" } } }, /two nodes share the ip 192.168.126.101/],
     ["extraArgs.kube-apiserver.--v", { extraArgs: { "kube-apiserver": { "--v": "4" } } }, /without dashes/],
     ["extraArgs.kubelet", { extraArgs: { kubelet: {} } }, /unknown key/],
+    ["pki.rsaBits", { pki: { rsaBits: 1024 } }, /use 2048, 3072 or 4096/],
 ];
 for (const [key, raw, message] of bad) {
     test(`rejects bad ${key}: ${JSON.stringify(raw)}`, () => {
