@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConfig } from "./config";
+import { ClusterConfig, loadPullSecret } from "./config";
 import { LibvirtCluster } from "./libvirt";
 import { apiServerUrl } from "./manifests";
 import { ClusterPki } from "./pki";
+import { IgnitionConfigs } from "./ignition";
 import { StaticPods } from "./rendered-manifests";
 
 /**
- * The whole pipeline of shared/DESIGN.md, one stage per component: today the PKI and
- * kubeconfigs, the static pods and cluster manifests, and the libvirt infrastructure; Ignition
- * plugs in between them.
+ * The whole pipeline of shared/DESIGN.md, one stage per component: the PKI and
+ * kubeconfigs, the static pods and cluster manifests, the Ignition configs, and the libvirt
+ * infrastructure.
  * Type token: `openshift-hard-way:index:OpenShiftCluster`.
  */
 export class OpenShiftCluster extends pulumi.ComponentResource {
@@ -17,6 +18,7 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
     readonly infra: LibvirtCluster;
     readonly staticPods: StaticPods;
     readonly pki: ClusterPki;
+    readonly ignition: IgnitionConfigs;
     /** `https://api.<clusterDomain>:6443`. */
     readonly apiServerUrl: string;
 
@@ -26,6 +28,12 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
         this.apiServerUrl = apiServerUrl(config);
         this.pki = new ClusterPki(name, config, { parent: this });
         this.staticPods = new StaticPods(name, config, { parent: this });
+        this.ignition = new IgnitionConfigs(name, config, {
+            manifests: this.staticPods.files,
+            pki: this.pki.nodeFiles,
+            pullSecret: loadPullSecret(),
+            dependsOn: Object.values(this.staticPods.resources),
+        }, { parent: this });
         this.infra = new LibvirtCluster(name, config, { parent: this });
         this.registerOutputs({ clusterDomain: this.clusterDomain });
     }

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 
@@ -41,6 +42,15 @@ export interface ClusterConfig {
      * `{ "kube-apiserver": { v: "4" } }` renders `--v=4` in place of the default `--v=2`.
      */
     extraArgs: Partial<Record<ControlPlaneComponent, Record<string, string>>>;
+    /** SSH public keys of the `core` user on every node (`ssh-ed25519 AAAA... comment`). */
+    sshKeys: string[];
+    /**
+     * Directory of OpenShift CRD YAMLs for bootkube (tools/extract-crds fills it from the release
+     * image), relative to the project root; undefined: the bootstrap config carries none.
+     */
+    crdsDir?: string;
+    /** An MCO-rendered master Ignition config (JSON) to merge under each master's; optional. */
+    mcoMasterIgnition?: string;
     /** Key generation for the cluster PKI. */
     pki: {
         /** RSA modulus size of every key (CAs, leaves, service accounts): 2048 (the installer's), 3072 or 4096. */
@@ -109,7 +119,8 @@ export const DEFAULTS = {
     libvirt: { uri: "qemu:///system", poolRoot: "/var/lib/libvirt/openshift-hard-way" },
 } as const;
 
-const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "clusterNetwork", "serviceNetwork", "nodes", "release", "extraArgs", "pki", "libvirt"] as const;
+const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "clusterNetwork", "serviceNetwork", "nodes", "release", "extraArgs", "pki", "sshKeys", "pullSecret", "crdsDir", "mcoMasterIgnition", "libvirt"] as const;
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/;
 const DIGEST_IMAGE = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -150,6 +161,10 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
         throw new ConfigError("pki.rsaBits", `${JSON.stringify(pkiRaw.rsaBits)} is not a supported RSA key size: use 2048, 3072 or 4096`);
     }
 
+    const sshKeys = parseSshKeys(raw.sshKeys);
+    if (raw.pullSecret !== undefined) parsePullSecret(raw.pullSecret);
+    const crdsDir = optionalPath(raw, "crdsDir", "directory");
+    const mcoMasterIgnition = optionalPath(raw, "mcoMasterIgnition", "file");
     const lvRaw = obj("libvirt", raw.libvirt, ["uri", "poolPath"]);
     const uri = str(lvRaw, "uri", DEFAULTS.libvirt.uri, "libvirt.");
     if (!/^[a-z+]+:\/\//.test(uri)) {
@@ -159,7 +174,8 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     if (!poolPath.startsWith("/")) {
         throw new ConfigError("libvirt.poolPath", `'${poolPath}' must be an absolute directory on the libvirt host`);
     }
-    return { stack, clusterName, baseDomain, machineNetwork, clusterNetwork, serviceNetwork, nodes, release, extraArgs, pki: { rsaBits }, libvirt: { uri, poolPath } };
+    return { stack, clusterName, baseDomain, machineNetwork, clusterNetwork, serviceNetwork, nodes, release, extraArgs, pki: { rsaBits }, sshKeys,
+        ...(crdsDir ? { crdsDir } : {}), ...(mcoMasterIgnition ? { mcoMasterIgnition } : {}), libvirt: { uri, poolPath } };
 }
 
 function obj(key: string, v: unknown, known: string[]): Record<string, unknown> {
@@ -223,6 +239,48 @@ function parseNodes(v: unknown, machineNetwork: string): ClusterConfig["nodes"] 
         }
     }
     return { bootstrap, masters };
+}
+
+function parseSshKeys(v: unknown): string[] {
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) throw new ConfigError("sshKeys", "must be a list of SSH public keys, e.g. [\"ssh-ed25519 AAAA... you@host\"]");
+    return v.map((k, i) => {
+        if (typeof k !== "string" || !SSH_PUBLIC_KEY.test(k.trim())) {
+            const hint = typeof k === "string" && k.includes("PRIVATE KEY") ? "that is a PRIVATE key: remove it from the stack config now and use the .pub file" : "paste the one line of your ~/.ssh/id_ed25519.pub";
+            throw new ConfigError(`sshKeys[${i}]`, `is not an SSH public key; ${hint}`);
+        }
+        return k.trim();
+    });
+}
+
+/**
+ * Checks the pull secret's shape: a dockerconfigjson document `{"auths": {...}}`. The value is not
+ * kept in ClusterConfig (a plain object); {@link loadPullSecret} hands it out as a secret.
+ */
+function parsePullSecret(v: unknown): void {
+    let doc: unknown;
+    try {
+        doc = typeof v === "string" ? JSON.parse(v) : v;
+    } catch {
+        throw new ConfigError("pullSecret", "is not JSON; set it from your pull-secret file: pulumi config set --secret pullSecret < ~/.pull-secret.json");
+    }
+    const auths = (doc as { auths?: unknown } | null)?.auths;
+    if (typeof auths !== "object" || auths === null || Array.isArray(auths)) {
+        throw new ConfigError("pullSecret", "has no \"auths\" object; it must be a pull secret ({\"auths\": {...}}) as console.redhat.com gives it");
+    }
+}
+
+function optionalPath(raw: Record<string, unknown>, key: string, kind: "file" | "directory"): string | undefined {
+    if (raw[key] === undefined) return undefined;
+    const p = str(raw, key, "");
+    let st: fs.Stats;
+    try {
+        st = fs.statSync(p);
+    } catch {
+        throw new ConfigError(key, `${p} does not exist (paths are relative to the project root)`);
+    }
+    if (kind === "directory" ? !st.isDirectory() : !st.isFile()) throw new ConfigError(key, `${p} is not a ${kind}`);
+    return p;
 }
 
 function parseExtraArgs(v: unknown): ClusterConfig["extraArgs"] {
@@ -338,4 +396,13 @@ export function loadClusterConfig(): ClusterConfig {
         }
     }
     return parseClusterConfig(raw, pulumi.getStack());
+}
+
+/**
+ * The stack's pull secret as a Pulumi secret; `{"auths":{}}` when the stack sets none (the
+ * `local` stack pulls nothing). Set it with `pulumi config set --secret pullSecret < file`.
+ */
+export function loadPullSecret(): pulumi.Output<string> {
+    const v = new pulumi.Config(CONFIG_NAMESPACE).getSecret("pullSecret");
+    return v ?? pulumi.secret('{"auths":{}}');
 }

@@ -1,0 +1,66 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { RenderedFile } from "../assets";
+import type { ClusterConfig } from "../config";
+import type { NodeFileMap } from "../pki";
+import type { NodeFiles } from "../rendered-manifests";
+import { bootstrapIgnition, masterIgnition } from "./nodes";
+import type { IgnitionConfig } from "./spec";
+
+export * from "./spec";
+export * from "./nodes";
+
+/** What IgnitionConfigs is built from: the outputs of the earlier stages. */
+export interface IgnitionInputs {
+    /** StaticPods.files: node → path → YAML. */
+    manifests: NodeFiles;
+    /** ClusterPki.nodeFiles (secret): node or "masters" → path → file. */
+    pki: pulumi.Output<NodeFileMap>;
+    /** The pull secret (secret). */
+    pullSecret: pulumi.Output<string>;
+    /** Resources the configs must wait for (the rendered manifests). */
+    dependsOn?: pulumi.Resource[];
+}
+
+/** Reads the CRD YAMLs of `dir` (file name → text), sorted; an empty map for no dir. */
+export function readCrds(dir: string | undefined): Record<string, string> {
+    if (!dir) return {};
+    const out: Record<string, string> = {};
+    for (const f of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) out[f] = fs.readFileSync(path.join(dir, f), "utf8");
+    return out;
+}
+
+/**
+ * One Ignition config (spec 3.2.0) per node: the bootstrap node's and one per master, as secret
+ * JSON outputs (they embed private keys and the pull secret), each also written to
+ * `assets/<stack>/<node>.ign` with mode 0600.
+ * Type token: `openshift-hard-way:ignition:IgnitionConfigs`.
+ */
+export class IgnitionConfigs extends pulumi.ComponentResource {
+    /** Node name → Ignition JSON (secret). */
+    readonly configs: Record<string, pulumi.Output<string>> = {};
+
+    constructor(name: string, config: ClusterConfig, inputs: IgnitionInputs, opts?: pulumi.ComponentResourceOptions) {
+        super("openshift-hard-way:ignition:IgnitionConfigs", name, {}, opts);
+        const crds = readCrds(config.crdsDir);
+        if (!config.crdsDir) {
+            pulumi.log.warn("no crdsDir in the stack config: the bootstrap node gets no OpenShift CRDs, so bootkube cannot create the cluster config resources and the cluster-version-operator will not start (tools/extract-crds fills a directory from the release image)", this);
+        }
+        const mco: IgnitionConfig | undefined = config.mcoMasterIgnition ? JSON.parse(fs.readFileSync(config.mcoMasterIgnition, "utf8")) : undefined;
+        const json = (c: IgnitionConfig) => JSON.stringify(c);
+
+        const boot = config.nodes.bootstrap.name;
+        this.configs[boot] = pulumi.secret(pulumi.all([inputs.pki, inputs.pullSecret]).apply(([pki, pullSecret]) =>
+            json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], pki: pki[boot] ?? {}, pullSecret, crds }))));
+        for (const m of config.nodes.masters) {
+            this.configs[m.name] = pulumi.secret(pulumi.all([inputs.pki, inputs.pullSecret]).apply(([pki, pullSecret]) =>
+                json(masterIgnition({ config, node: m, manifests: inputs.manifests[m.name], pki: pki.masters ?? {}, pullSecret, mco }))));
+        }
+        for (const [node, content] of Object.entries(this.configs)) {
+            new RenderedFile(`${config.stack}/${node}.ign`, { path: `assets/${config.stack}/${node}.ign`, content, mode: 0o600 },
+                { parent: this, additionalSecretOutputs: ["content"], dependsOn: inputs.dependsOn });
+        }
+        this.registerOutputs({});
+    }
+}
