@@ -1,5 +1,6 @@
 import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
@@ -42,6 +43,22 @@ test("preview, up, no-change preview, one-flag preview and destroy", async () =>
     assert.match(fs.readFileSync(path.join(assets, apiserver), "utf8"), /- --v=2\n/);
     assert.equal(fs.statSync(path.join(ROOT, "assets", stack.name)).mode & 0o777, 0o700, "asset directory is private");
 
+    // The Ignition configs: valid for ignition-validate, private files.
+    for (const node of ["bootstrap", "master-0", "master-1", "master-2"]) {
+        const ign = path.join(ROOT, "assets", stack.name, `${node}.ign`);
+        assert.equal(fs.statSync(ign).mode & 0o777, 0o600, `${node}.ign is 0600`);
+        const r = spawnSync("ignition-validate", [ign], { encoding: "utf8" });
+        assert.equal(r.status, 0, `${node}.ign: ${r.stdout}${r.stderr}`);
+    }
+    // No secret in plain text: not in the state the CLI exports, not in the up's output.
+    const state = execFileSync("pulumi", ["stack", "export", "--stack", stack.name], { cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20 });
+    const leaks = ["PRIVATE KEY-----", Buffer.from("-----BEGIN RSA PRIVATE KEY").toString("base64").slice(0, 24),
+        "/usr/local/bin/bootkube.sh", '\\"auths\\"'];
+    for (const needle of leaks) {
+        assert.equal(state.includes(needle), false, `state holds ${needle} in plain text`);
+        assert.equal(up.stdout.includes(needle), false, `up's output shows ${needle}`);
+    }
+
     const second = await stack.preview();
     assert.deepEqual(second.changeSummary, { same: RESOURCES });
 
@@ -59,10 +76,11 @@ test("preview, up, no-change preview, one-flag preview and destroy", async () =>
             }
         },
     });
-    assert.deepEqual(third.changeSummary, { same: RESOURCES - 1, update: 1 });
-    assert.equal(steps.length, 1, JSON.stringify(steps));
-    assert.equal(steps[0].op, "update");
-    assert.ok(steps[0].urn.endsWith(`::${apiserver}`), steps[0].urn);
+    // The manifest changes, and so does the bootstrap node's Ignition config that embeds it;
+    // the masters' configs do not.
+    assert.deepEqual(third.changeSummary, { same: RESOURCES - 2, update: 2 });
+    const changed = steps.map((x) => `${x.op} ${x.urn.split("::").pop()}`).sort();
+    assert.deepEqual(changed, [`update ${apiserver}`, `update ${stack.name}/bootstrap.ign`]);
     assert.match(third.stdout, /kube-apiserver-bootstrap\.yaml/);
     assert.match(third.stdout, /"--v=2" => "--v=4"/, "the diff names the changed flag");
     if (process.env.SHOW_PREVIEW) console.log(third.stdout);

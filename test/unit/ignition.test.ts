@@ -1,0 +1,198 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import YAML from "yaml";
+import { ClusterConfig } from "../../components/config";
+import {
+    bootstrapIgnition, COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig, masterIgnition, mergeConfigs,
+} from "../../components/ignition";
+import { bootstrapManifests, masterManifests } from "../../components/static-pods";
+import { toYaml } from "../../components/manifests";
+import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki";
+import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, SECRETS_MOUNT } from "../../components/node-paths";
+import { localConfig, ROOT } from "../support/config";
+
+const SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXJ7Ux28cIGj4b21XFKFX+JFSShGnidLAvzfvMe9G95 test";
+
+/** The PKI's node files with stand-in contents, laid out exactly as ClusterPki lays them out. */
+function pkiFiles(c: ClusterConfig): Record<string, Record<string, { content: string; mode: number }>> {
+    const cat = pkiCatalogue(c);
+    const out: Record<string, Record<string, { content: string; mode: number }>> = {};
+    const put = (node: string, p: string, mode: number) => ((out[node] ??= {})[p] = { content: `stand-in for ${p}\n`, mode });
+    for (const ca of cat.cas) {
+        for (const f of [...ca.certFiles, ...ca.keyFiles]) put(f.node, f.path, f.mode);
+    }
+    for (const l of cat.leaves) {
+        for (const f of l.files) {
+            put(f.node, `${BOOTSTRAP_SECRETS_DIR}/${f.base}.crt`, 0o644);
+            put(f.node, `${BOOTSTRAP_SECRETS_DIR}/${f.base}.key`, 0o600);
+        }
+    }
+    put(c.nodes.bootstrap.name, `${BOOTSTRAP_SECRETS_DIR}/service-account.key`, 0o600);
+    put(c.nodes.bootstrap.name, `${BOOTSTRAP_SECRETS_DIR}/service-account.pub`, 0o644);
+    for (const k of kubeconfigCatalogue(c, MASTER_BOOTSTRAP_KUBECONFIG)) {
+        put(c.nodes.bootstrap.name, `${KUBECONFIGS_DIR}/${k.name}.kubeconfig`, 0o600);
+        for (const f of k.extraFiles) put(f.node, f.path, f.mode);
+    }
+    return out;
+}
+
+function render(c: ClusterConfig, crds: Record<string, string> = {}, mco?: IgnitionConfig) {
+    const pki = pkiFiles(c);
+    const text = (m: Record<string, object[]>) => Object.fromEntries(Object.entries(m).map(([p, o]) => [p, toYaml(o)]));
+    const configs: Record<string, IgnitionConfig> = {
+        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: pki[c.nodes.bootstrap.name], pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds }),
+    };
+    for (const m of c.nodes.masters) {
+        configs[m.name] = masterIgnition({ config: c, node: m, manifests: text(masterManifests(c)), pki: pki.masters, pullSecret: '{"auths":{}}', mco });
+    }
+    return configs;
+}
+
+const files = (c: IgnitionConfig) => Object.fromEntries((c.storage?.files ?? []).map((f) => [f.path, f]));
+
+const local = localConfig({ sshKeys: [SSH] });
+const other = localConfig({
+    sshKeys: [SSH], clusterName: "lab", baseDomain: "example.net", machineNetwork: "10.40.0.0/16",
+    clusterNetwork: { cidr: "10.200.0.0/14", hostPrefix: 24 }, serviceNetwork: "10.96.0.0/12",
+});
+
+test("ignition-validate accepts every config, for the local stack and for other CIDRs and domain", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ign-"));
+    const mco = JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/mco-master.ign"), "utf8"));
+    const crds = { "0000_10_config-operator_01_infrastructure.crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n" };
+    let n = 0;
+    for (const [label, c, extra] of [["local", local, {}], ["other", other, { crds, mco }]] as const) {
+        for (const [node, cfg] of Object.entries(render(c, (extra as any).crds, (extra as any).mco))) {
+            const f = path.join(dir, `${label}-${node}.ign`);
+            fs.writeFileSync(f, JSON.stringify(cfg));
+            const r = spawnSync("ignition-validate", [f], { encoding: "utf8" });
+            assert.equal(r.status, 0, `${label}/${node}: ${r.stdout}${r.stderr}`);
+            n++;
+        }
+    }
+    assert.equal(n, 8);
+    // And it does reject what it should: the same path twice.
+    const bad = render(local).bootstrap;
+    bad.storage!.files!.push(bad.storage!.files![0]);
+    fs.writeFileSync(path.join(dir, "bad.ign"), JSON.stringify(bad));
+    assert.notEqual(spawnSync("ignition-validate", [path.join(dir, "bad.ign")]).status, 0);
+    fs.rmSync(dir, { recursive: true });
+});
+
+test("the builders refuse duplicate paths and relative paths, and compress large files losslessly", () => {
+    assert.throws(() => ignitionConfig({ files: [file("/a", "x", 0o644)], directories: [{ path: "/a", mode: 0o755 }] }), /two entries for \/a/);
+    assert.throws(() => ignitionConfig({ files: [file("etc/x", "x", 0o644)] }), /not absolute/);
+    const big = "x".repeat(COMPRESS_ABOVE + 1);
+    const f = file("/big", big, 0o644);
+    assert.equal(f.contents.compression, "gzip");
+    assert.equal(fileText(f), big);
+    assert.equal(file("/small", "hello", 0o644).contents.compression, undefined);
+});
+
+test("bootstrap: every static pod, manifest, certificate, key and kubeconfig at its path with its mode", () => {
+    const cfg = render(local).bootstrap;
+    const f = files(cfg);
+    const mode = (p: string) => f[p]?.mode;
+    for (const p of Object.keys(bootstrapManifests(local))) assert.equal(mode(p), 0o644, p);
+    // othw-facts §7.1's list of secrets, with etcd-peer-bootstrap renamed to etcd-peer.
+    for (const base of ["root-ca", "etcd-ca", "kubernetes-ca", "front-proxy-ca", "etcd-peer", "etcd-server", "etcd-client",
+        "kube-apiserver", "kube-apiserver-kubelet-client", "front-proxy-client", "admin"]) {
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.crt`), 0o644, base);
+        if (base !== "front-proxy-ca") assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.key`), 0o600, base);
+    }
+    assert.equal(f[`${BOOTSTRAP_SECRETS_DIR}/front-proxy-ca.key`], undefined);
+    assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/service-account.key`), 0o600);
+    assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/service-account.pub`), 0o644);
+    for (const k of ["admin", "localhost", "kube-controller-manager", "kube-scheduler", "kubelet-bootstrap"]) assert.equal(mode(`${KUBECONFIGS_DIR}/${k}.kubeconfig`), 0o600, k);
+    assert.equal(mode("/usr/local/bin/bootkube.sh"), 0o755);
+    assert.equal(mode("/etc/NetworkManager/system-connections/machine-network.nmconnection"), 0o600);
+    assert.equal(mode("/var/lib/kubelet/config.json"), 0o600);
+    assert.equal(mode("/opt/openshift/manifests/06-pull-secret.yaml"), 0o600);
+    assert.equal(fileText(f["/etc/hostname"]), "bootstrap.othw.lab.local\n");
+    assert.match(fileText(f["/etc/NetworkManager/system-connections/machine-network.nmconnection"]), /addresses=192\.168\.126\.100\/24\ngateway=192\.168\.126\.1\n/);
+    // No private key outside a 0600 file.
+    for (const x of cfg.storage!.files!) {
+        if (/PRIVATE KEY|client-key-data/.test(fileText(x))) assert.equal(x.mode, 0o600, x.path);
+    }
+    assert.deepEqual(cfg.passwd!.users, [{ name: "core", sshAuthorizedKeys: [SSH] }]);
+    assert.deepEqual(cfg.systemd!.units.map((u) => [u.name, u.enabled]), [["bootkube.service", true], ["kubelet.service", true]]);
+    const dirs = Object.fromEntries(cfg.storage!.directories!.map((d) => [d.path, d.mode]));
+    assert.equal(dirs[BOOTSTRAP_SECRETS_DIR], 0o700);
+    assert.equal(dirs[KUBECONFIGS_DIR], 0o700);
+});
+
+test("bootstrap: every file a static pod, unit or script refers to is in the config", () => {
+    const cfg = render(local).bootstrap;
+    const f = files(cfg);
+    const dirs = new Set(cfg.storage!.directories!.map((d) => d.path));
+    const referenced = new Set<string>();
+    for (const [p, objs] of Object.entries(bootstrapManifests(local))) {
+        if (!p.startsWith("/etc/kubernetes/manifests/")) continue;
+        const pod = objs[0] as any;
+        const c = pod.spec.containers[0];
+        for (const a of [...(c.command ?? []), ...(c.args ?? [])]) {
+            for (const m of String(a).matchAll(/(\/etc\/kubernetes\/[^\s,=]+\.(?:crt|key|pub|kubeconfig))/g)) referenced.add(m[1].replace(SECRETS_MOUNT, BOOTSTRAP_SECRETS_DIR));
+        }
+        for (const v of pod.spec.volumes ?? []) {
+            if (v.hostPath.type !== "DirectoryOrCreate") assert.ok(dirs.has(v.hostPath.path) || f[v.hostPath.path], `${p}: hostPath ${v.hostPath.path}`);
+        }
+    }
+    for (const u of cfg.systemd!.units) {
+        for (const m of (u.contents ?? "").matchAll(/(?:ExecStart=|--config=)(\/[^\s]+)/g)) referenced.add(m[1]);
+    }
+    for (const m of fileText(f["/usr/local/bin/bootkube.sh"]).matchAll(/(\/etc\/kubernetes\/[^\s]+\.(?:crt|key|kubeconfig))/g)) referenced.add(m[1]);
+    assert.ok(referenced.size > 20, [...referenced].join(" "));
+    for (const r of referenced) assert.ok(f[r] || r === "/usr/bin/kubelet", `referenced but missing: ${r}`);
+});
+
+test("masters: hostname, address, kube-proxy, bootstrap kubeconfig and CAs; no bootstrap secrets", () => {
+    const configs = render(local);
+    for (const [i, m] of local.nodes.masters.entries()) {
+        const cfg = configs[m.name];
+        const f = files(cfg);
+        assert.equal(fileText(f["/etc/hostname"]), `master-${i}.othw.lab.local\n`);
+        assert.match(fileText(f["/etc/NetworkManager/system-connections/machine-network.nmconnection"]), new RegExp(`addresses=${m.ip.replace(/\./g, "\\.")}/24`));
+        assert.equal(f["/etc/kubernetes/manifests/kube-proxy.yaml"].mode, 0o644);
+        assert.equal(YAML.parse(fileText(f["/etc/kubernetes/manifests/kube-proxy.yaml"])).metadata.name, "kube-proxy");
+        assert.equal(f[MASTER_BOOTSTRAP_KUBECONFIG].mode, 0o600);
+        assert.equal(f["/etc/kubernetes/ca.crt"].mode, 0o644);
+        assert.equal(f["/etc/kubernetes/etcd-ca.crt"].mode, 0o644);
+        assert.ok(!Object.keys(f).some((p) => p.startsWith(BOOTSTRAP_SECRETS_DIR) || p.endsWith(".key")), "no keys on masters");
+        assert.deepEqual(cfg.passwd!.users[0].sshAuthorizedKeys, [SSH]);
+    }
+});
+
+test("an MCO-rendered config merges under a master's by path: ours wins, nothing is duplicated, MCO's units stay", () => {
+    // MCO 4.14+ may emit spec 3.4.0 (which Debian's ignition-validate 2.14 cannot check, so the
+    // fixture itself says 3.2.0); the merge keeps the newer version.
+    const mco = { ...JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/mco-master.ign"), "utf8")), ignition: { version: "3.4.0" } };
+    const merged = render(local, {}, mco)["master-0"];
+    const paths = merged.storage!.files!.map((f) => f.path);
+    assert.equal(new Set(paths).size, paths.length, "no duplicate paths");
+    const f = files(merged);
+    assert.equal(fileText(f["/var/lib/kubelet/config.json"]), '{"auths":{}}', "our pull secret replaces MCO's");
+    assert.equal(fileText(f["/etc/kubernetes/ca.crt"]), "stand-in for /etc/kubernetes/ca.crt\n");
+    assert.ok(f["/etc/kubernetes/apiserver-url.env"], "MCO's own files stay");
+    assert.deepEqual(merged.systemd!.units.map((u) => u.name).sort(), ["kubelet.service", "ovs-configuration.service"]);
+    assert.equal(merged.ignition.version, "3.4.0");
+    assert.deepEqual(merged.passwd!.users, [{ name: "core", sshAuthorizedKeys: [SSH] }]);
+    assert.equal(merged.storage!.directories!.filter((d) => d.path === "/etc/kubernetes/manifests").length, 1);
+    assert.deepEqual(mergeConfigs(mco, mco), mco, "merging a config with itself changes nothing");
+});
+
+test("bootkube.sh is rendered from the config and is valid bash", () => {
+    const f = files(render(other).bootstrap);
+    const script = fileText(f["/usr/local/bin/bootkube.sh"]);
+    assert.match(script, /for lab\.example\.net/);
+    assert.match(script, /"apiServerURL":"https:\/\/api\.lab\.example\.net:6443"/);
+    assert.match(script, /all 3 are Ready/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootkube-"));
+    fs.writeFileSync(path.join(dir, "bootkube.sh"), script);
+    const r = spawnSync("bash", ["-n", path.join(dir, "bootkube.sh")], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    fs.rmSync(dir, { recursive: true });
+});
