@@ -11,3 +11,5 @@ export const apiServerUrl = cluster.apiServerUrl;
 export const kubeconfig = cluster.pki.kubeconfigs.admin;
 export const networkName = cluster.infra.networkName;
 export const poolName = cluster.infra.poolName;
+/** name, role, IP and MAC of every node that exists. */
+export const nodes = cluster.infra.nodes;

@@ -34,7 +34,7 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
             pullSecret: loadPullSecret(),
             dependsOn: Object.values(this.staticPods.resources),
         }, { parent: this });
-        this.infra = new LibvirtCluster(name, config, { parent: this });
+        this.infra = new LibvirtCluster(name, config, { ignition: this.ignition.configs }, { parent: this });
         this.registerOutputs({ clusterDomain: this.clusterDomain });
     }
 }

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
@@ -14,6 +15,8 @@ export interface LibvirtConfig {
     uri: string;
     /** Absolute directory of the cluster's `dir` storage pool on the libvirt host. */
     poolPath: string;
+    /** libvirt domain type: `kvm` (hardware virtualization, CPU host-passthrough) or `qemu` (software emulation). */
+    domainType: "kvm" | "qemu";
 }
 
 /**
@@ -51,6 +54,16 @@ export interface ClusterConfig {
     crdsDir?: string;
     /** An MCO-rendered master Ignition config (JSON) to merge under each master's; optional. */
     mcoMasterIgnition?: string;
+    /** Whether the bootstrap node exists; `false` removes its VM, disk and DNS records (the pivot). */
+    bootstrap: boolean;
+    /**
+     * The OS image every node's disk is a copy-on-write layer over: a path (on the machine running
+     * Pulumi) or URL of an RHCOS QEMU qcow2, uploaded once; `blank` for empty disks (the `local`
+     * stack: nothing boots).
+     */
+    osImage: string;
+    /** VM sizes per role. */
+    vm: { bootstrap: VmSize; master: VmSize };
     /** Key generation for the cluster PKI. */
     pki: {
         /** RSA modulus size of every key (CAs, leaves, service accounts): 2048 (the installer's), 3072 or 4096. */
@@ -70,6 +83,17 @@ export interface NodeConfig {
     name: string;
     /** IPv4 address on the machine network. */
     ip: string;
+    /** MAC address of its NIC: DHCP reservation MAC → IP → hostname. Derived from the stack and name unless set. */
+    mac: string;
+}
+
+/** Size of one VM. */
+export interface VmSize {
+    vcpu: number;
+    /** Memory in MiB. */
+    memoryMiB: number;
+    /** Root disk in GiB (the copy-on-write volume over the OS image). */
+    diskGiB: number;
 }
 
 /**
@@ -114,12 +138,14 @@ export const DEFAULTS = {
     bootstrapHost: 100,
     firstMasterHost: 101,
     masterCount: 3,
+    // othw-facts §1.2: the tutorial's sizes, what an OpenShift 4.18 control plane needs.
+    vm: { vcpu: 4, memoryMiB: 16384, diskGiB: 100 },
     // spec/README.md "key size": RSA 2048, the installer's size.
     rsaBits: 2048,
     libvirt: { uri: "qemu:///system", poolRoot: "/var/lib/libvirt/openshift-hard-way" },
 } as const;
 
-const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "clusterNetwork", "serviceNetwork", "nodes", "release", "extraArgs", "pki", "sshKeys", "pullSecret", "crdsDir", "mcoMasterIgnition", "libvirt"] as const;
+const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "clusterNetwork", "serviceNetwork", "nodes", "release", "extraArgs", "pki", "sshKeys", "pullSecret", "crdsDir", "mcoMasterIgnition", "bootstrap", "osImage", "vm", "libvirt"] as const;
 const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/;
 const DIGEST_IMAGE = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -152,7 +178,7 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     const clusterNetwork = parseClusterNetwork(raw.clusterNetwork);
     const serviceNetwork = str(raw, "serviceNetwork", DEFAULTS.serviceNetwork);
     parseIPv4Cidr("serviceNetwork", serviceNetwork);
-    const nodes = parseNodes(raw.nodes, machineNetwork);
+    const nodes = parseNodes(raw.nodes, machineNetwork, (name) => derivedMac(stack, clusterName, name));
     const release = parseRelease(raw.release);
     const extraArgs = parseExtraArgs(raw.extraArgs);
     const pkiRaw = obj("pki", raw.pki, ["rsaBits"]);
@@ -165,7 +191,19 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     if (raw.pullSecret !== undefined) parsePullSecret(raw.pullSecret);
     const crdsDir = optionalPath(raw, "crdsDir", "directory");
     const mcoMasterIgnition = optionalPath(raw, "mcoMasterIgnition", "file");
-    const lvRaw = obj("libvirt", raw.libvirt, ["uri", "poolPath"]);
+    const bootstrap = raw.bootstrap === undefined ? true : raw.bootstrap === true || raw.bootstrap === "true" ? true
+        : raw.bootstrap === false || raw.bootstrap === "false" ? false
+        : (() => { throw new ConfigError("bootstrap", `${JSON.stringify(raw.bootstrap)} must be true or false`); })();
+    if (raw.osImage === undefined) {
+        throw new ConfigError("osImage", "is missing: set the path or URL of an RHCOS QEMU qcow2 (pulumi config set osImage /var/lib/libvirt/images/rhcos-qemu.x86_64.qcow2), or `blank` for empty disks as the local stack does");
+    }
+    const osImage = str(raw, "osImage", "");
+    if (osImage !== "blank" && !/^https?:\/\//.test(osImage)) {
+        if (!fs.existsSync(osImage)) throw new ConfigError("osImage", `${osImage} does not exist; give an RHCOS qcow2 path or URL, or \`blank\``);
+    }
+    const vmRaw = obj("vm", raw.vm, ["bootstrap", "master"]);
+    const vm = { bootstrap: parseVmSize("vm.bootstrap", vmRaw.bootstrap), master: parseVmSize("vm.master", vmRaw.master) };
+    const lvRaw = obj("libvirt", raw.libvirt, ["uri", "poolPath", "domainType"]);
     const uri = str(lvRaw, "uri", DEFAULTS.libvirt.uri, "libvirt.");
     if (!/^[a-z+]+:\/\//.test(uri)) {
         throw new ConfigError("libvirt.uri", `'${uri}' is not a libvirt connection URI, e.g. qemu:///system or qemu+ssh://root@host/system`);
@@ -174,8 +212,13 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     if (!poolPath.startsWith("/")) {
         throw new ConfigError("libvirt.poolPath", `'${poolPath}' must be an absolute directory on the libvirt host`);
     }
+    const domainType = str(lvRaw, "domainType", "kvm", "libvirt.");
+    if (domainType !== "kvm" && domainType !== "qemu") {
+        throw new ConfigError("libvirt.domainType", `'${domainType}' must be kvm (hardware virtualization) or qemu (software emulation, no /dev/kvm)`);
+    }
     return { stack, clusterName, baseDomain, machineNetwork, clusterNetwork, serviceNetwork, nodes, release, extraArgs, pki: { rsaBits }, sshKeys,
-        ...(crdsDir ? { crdsDir } : {}), ...(mcoMasterIgnition ? { mcoMasterIgnition } : {}), libvirt: { uri, poolPath } };
+        ...(crdsDir ? { crdsDir } : {}), ...(mcoMasterIgnition ? { mcoMasterIgnition } : {}),
+        bootstrap, osImage, vm, libvirt: { uri, poolPath, domainType } };
 }
 
 function obj(key: string, v: unknown, known: string[]): Record<string, unknown> {
@@ -200,8 +243,24 @@ function parseClusterNetwork(v: unknown): ClusterConfig["clusterNetwork"] {
     return { cidr, hostPrefix: hp };
 }
 
-function parseNode(key: string, v: unknown, dflt: NodeConfig, machineNetwork: string): NodeConfig {
-    const o = obj(key, v, ["name", "ip"]);
+function parseVmSize(key: string, v: unknown): VmSize {
+    const o = obj(key, v, ["vcpu", "memoryMiB", "diskGiB"]);
+    const num = (k: keyof VmSize, min: number) => {
+        const x = o[k] === undefined ? DEFAULTS.vm[k] : Number(o[k]);
+        if (!Number.isInteger(x) || x < min) throw new ConfigError(`${key}.${k}`, `${JSON.stringify(o[k])} must be an integer of at least ${min}`);
+        return x;
+    };
+    return { vcpu: num("vcpu", 1), memoryMiB: num("memoryMiB", 256), diskGiB: num("diskGiB", 1) };
+}
+
+/** A locally administered MAC in libvirt's 52:54:00 range, derived from the stack, cluster and node names. */
+export function derivedMac(stack: string, clusterName: string, node: string): string {
+    const h = crypto.createHash("sha256").update(`${stack}/${clusterName}/${node}`).digest();
+    return ["52", "54", "00", ...[0, 1, 2].map((i) => h[i].toString(16).padStart(2, "0"))].join(":");
+}
+
+function parseNode(key: string, v: unknown, dflt: Omit<NodeConfig, "mac">, machineNetwork: string, macOf: (name: string) => string): NodeConfig {
+    const o = obj(key, v, ["name", "ip", "mac"]);
     const name = str(o, "name", dflt.name, `${key}.`);
     if (!DNS_LABEL.test(name)) throw new ConfigError(`${key}.name`, `'${name}' is not a DNS label, e.g. master-0`);
     const ip = str(o, "ip", dflt.ip, `${key}.`);
@@ -214,12 +273,16 @@ function parseNode(key: string, v: unknown, dflt: NodeConfig, machineNetwork: st
     if ([nthAddress(machineNetwork, 0), nthAddress(machineNetwork, 1), nthAddress(machineNetwork, hosts - 1)].includes(ip)) {
         throw new ConfigError(`${key}.ip`, `${ip} is the network, gateway or broadcast address of ${machineNetwork}; pick a host address from .2 on`);
     }
-    return { name, ip };
+    const mac = str(o, "mac", macOf(name), `${key}.`).toLowerCase();
+    if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) || (parseInt(mac.slice(0, 2), 16) & 1) === 1) {
+        throw new ConfigError(`${key}.mac`, `'${mac}' is not a unicast MAC address like 52:54:00:12:34:56`);
+    }
+    return { name, ip, mac };
 }
 
-function parseNodes(v: unknown, machineNetwork: string): ClusterConfig["nodes"] {
+function parseNodes(v: unknown, machineNetwork: string, macOf: (name: string) => string): ClusterConfig["nodes"] {
     const o = obj("nodes", v, ["bootstrap", "masters"]);
-    const bootstrap = parseNode("nodes.bootstrap", o.bootstrap, { name: "bootstrap", ip: nthAddress(machineNetwork, DEFAULTS.bootstrapHost) }, machineNetwork);
+    const bootstrap = parseNode("nodes.bootstrap", o.bootstrap, { name: "bootstrap", ip: nthAddress(machineNetwork, DEFAULTS.bootstrapHost) }, machineNetwork, macOf);
     let rawMasters: unknown[] = [];
     if (o.masters !== undefined) {
         if (!Array.isArray(o.masters)) throw new ConfigError("nodes.masters", "must be a list of {name, ip}");
@@ -229,9 +292,9 @@ function parseNodes(v: unknown, machineNetwork: string): ClusterConfig["nodes"] 
         throw new ConfigError("nodes.masters", `lists ${rawMasters.length} masters; an HA control plane (etcd quorum) needs exactly ${DEFAULTS.masterCount}`);
     }
     const masters = Array.from({ length: DEFAULTS.masterCount }, (_, i) => parseNode(`nodes.masters[${i}]`, rawMasters[i],
-        { name: `master-${i}`, ip: nthAddress(machineNetwork, DEFAULTS.firstMasterHost + i) }, machineNetwork));
+        { name: `master-${i}`, ip: nthAddress(machineNetwork, DEFAULTS.firstMasterHost + i) }, machineNetwork, macOf));
     const all = [bootstrap, ...masters];
-    for (const field of ["name", "ip"] as const) {
+    for (const field of ["name", "ip", "mac"] as const) {
         const seen = new Set<string>();
         for (const n of all) {
             if (seen.has(n[field])) throw new ConfigError("nodes", `two nodes share the ${field} ${n[field]}; each node needs its own`);

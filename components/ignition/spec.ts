@@ -130,9 +130,10 @@ export function mergeConfigs(base: IgnitionConfig, ours: IgnitionConfig): Igniti
         passwd: { ...base.passwd, users },
         storage: {
             ...base.storage,
-            files: [...drop(base.storage?.files), ...(ours.storage?.files ?? [])],
-            directories: [...drop(base.storage?.directories), ...(ours.storage?.directories ?? [])],
-            links: [...drop(base.storage?.links), ...(ours.storage?.links ?? [])],
+            ...Object.fromEntries((["files", "directories", "links"] as const)
+                .map((k) => [k, [...drop<{ path: string }>(base.storage?.[k]), ...(ours.storage?.[k] ?? [])]] as const)
+                // Leave out lists that neither config has, rather than adding empty ones.
+                .filter(([k, xs]) => xs.length > 0 || base.storage?.[k] !== undefined)),
         },
         systemd: { ...base.systemd, units: mergeBy((u: IgnitionUnit) => u.name, base.systemd?.units, ours.systemd?.units) },
     };

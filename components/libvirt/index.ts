@@ -1,13 +1,51 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as libvirt from "@pulumi/libvirt";
-import { ClusterConfig, nthAddress } from "../config";
+import { ClusterConfig, NodeConfig, nthAddress, VmSize } from "../config";
+
+/** One row of the node table output. */
+export interface NodeRow { name: string; role: "bootstrap" | "master"; ip: string; mac: string }
 
 /**
- * The cluster's libvirt objects: an explicit provider for `config.libvirt.uri`, a NAT network
- * for the machine network with the cluster domain, and a `dir` storage pool.
+ * The DNS records the cluster network serves (spec/README.md "API endpoint", "*.apps"): every
+ * node's FQDN; `api` and `api-int` round-robin over the bootstrap node (while it exists) and the
+ * masters, as openshift-install's libvirt platform did instead of a load balancer; `etcd-N` per
+ * master. `*.apps` is a dnsmasq `address=` option (see {@link appsDnsmasqOptions}).
+ * @returns `{ ip, hostname }` pairs, the form of the libvirt network's `dns.hosts`.
+ */
+export function dnsHosts(c: ClusterConfig): { ip: string; hostname: string }[] {
+    const d = `${c.clusterName}.${c.baseDomain}`;
+    const nodes = [...(c.bootstrap ? [c.nodes.bootstrap] : []), ...c.nodes.masters];
+    return [
+        ...nodes.map((n) => ({ ip: n.ip, hostname: `${n.name}.${d}` })),
+        ...nodes.flatMap((n) => [{ ip: n.ip, hostname: `api.${d}` }, { ip: n.ip, hostname: `api-int.${d}` }]),
+        ...c.nodes.masters.map((m, i) => ({ ip: m.ip, hostname: `etcd-${i}.${d}` })),
+    ];
+}
+
+/** dnsmasq options answering every name under `apps.<cluster domain>` with the masters (where the routers run). */
+export function appsDnsmasqOptions(c: ClusterConfig): { optionName: string; optionValue: string }[] {
+    return c.nodes.masters.map((m) => ({ optionName: "address", optionValue: `/apps.${c.clusterName}.${c.baseDomain}/${m.ip}` }));
+}
+
+/** Inputs from the earlier stages. */
+export interface LibvirtInputs {
+    /** Node name → Ignition config JSON (secret). */
+    ignition: Record<string, pulumi.Output<string>>;
+}
+
+/**
+ * The cluster's libvirt objects (the tutorial's stage 02, othw-facts §2, with spec/README.md's
+ * decisions): an explicit provider for `libvirt.uri`; a NAT network with the cluster domain, the
+ * DNS records of {@link dnsHosts} and a `*.apps` wildcard; a `dir` storage pool; one base volume
+ * (the OS image, or a blank disk) and one copy-on-write volume per node over it; one Ignition
+ * volume per node, handed to the VM through fw_cfg (`opt/com.coreos/config`); one domain per
+ * node, with a DHCP reservation MAC → IP → hostname.
  *
- * Names are `<stack>-<clusterName>` so two stacks on one libvirt host never share an object.
- * Type token: `openshift-hard-way:libvirt:LibvirtCluster`.
+ * A node's VM is replaced when its Ignition config changes (Ignition runs at first boot only;
+ * libvirt#854) and only then. Masters too: that wipes the etcd member on that VM, which the
+ * cluster survives one master at a time. `bootstrap: false` removes the bootstrap node's VM,
+ * disk, Ignition volume and DNS records and leaves the masters alone.
+ * Names are `<stack>-<clusterName>[-<node>]`. Type token: `openshift-hard-way:libvirt:LibvirtCluster`.
  */
 export class LibvirtCluster extends pulumi.ComponentResource {
     /** The libvirt network's name, as `virsh net-info` takes it. */
@@ -16,8 +54,12 @@ export class LibvirtCluster extends pulumi.ComponentResource {
     readonly poolName: pulumi.Output<string>;
     /** The host's address on the machine network (the VMs' gateway and DNS server), e.g. 192.168.126.1. */
     readonly gateway: string;
+    /** The nodes that exist: name, role, IP, MAC. */
+    readonly nodes: NodeRow[];
+    /** libvirt domain name per node. */
+    readonly domainNames: Record<string, pulumi.Output<string>> = {};
 
-    constructor(name: string, config: ClusterConfig, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, config: ClusterConfig, inputs: LibvirtInputs, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:libvirt:LibvirtCluster", name, {}, opts);
         const prefix = `${config.stack}-${config.clusterName}`;
         const provider = new libvirt.Provider(`${name}-provider`, { uri: config.libvirt.uri }, { parent: this });
@@ -31,15 +73,85 @@ export class LibvirtCluster extends pulumi.ComponentResource {
             // dnsmasq answers for the cluster domain itself and does not forward it upstream.
             domain: `${config.clusterName}.${config.baseDomain}`,
             addresses: [config.machineNetwork],
-            dns: { enabled: true, localOnly: true },
+            dns: { enabled: true, localOnly: true, hosts: dnsHosts(config) },
+            dnsmasqOptions: { options: appsDnsmasqOptions(config) },
             autostart: true,
-        }, child);
+        }, {
+            ...child,
+            // The provider updates DNS hosts in place but ignores changed dnsmasq options;
+            // only a new network gets them.
+            replaceOnChanges: ["dnsmasqOptions"],
+            // libvirt names are unique: the old network must go before its successor is defined.
+            deleteBeforeReplace: true,
+        });
 
         const pool = new libvirt.Pool(`${name}-pool`, {
             name: prefix,
             type: "dir",
             path: config.libvirt.poolPath,
-        }, child);
+        }, { ...child, deleteBeforeReplace: true });
+
+        // The OS image, uploaded once; every node's disk is a copy-on-write layer over it.
+        const smallest = Math.min(config.vm.bootstrap.diskGiB, config.vm.master.diskGiB);
+        const base = new libvirt.Volume(`${name}-base`, {
+            name: `${prefix}-base.qcow2`,
+            pool: pool.name,
+            format: "qcow2",
+            ...(config.osImage === "blank" ? { size: smallest * 2 ** 30 } : { source: config.osImage }),
+        }, { ...child, deleteBeforeReplace: true });
+
+        const nodes: [NodeConfig, "bootstrap" | "master", VmSize][] = [
+            ...(config.bootstrap ? [[config.nodes.bootstrap, "bootstrap", config.vm.bootstrap] as [NodeConfig, "bootstrap", VmSize]] : []),
+            ...config.nodes.masters.map((m) => [m, "master", config.vm.master] as [NodeConfig, "master", VmSize]),
+        ];
+        this.nodes = nodes.map(([n, role]) => ({ name: n.name, role, ip: n.ip, mac: n.mac }));
+        for (const [n, , size] of nodes) {
+            const disk = new libvirt.Volume(`${name}-${n.name}-disk`, {
+                name: `${prefix}-${n.name}.qcow2`,
+                pool: pool.name,
+                format: "qcow2",
+                baseVolumeId: base.id,
+                size: size.diskGiB * 2 ** 30,
+            }, { ...child, deleteBeforeReplace: true });
+            // The Ignition config as a volume in the pool: it holds keys, so it stays secret.
+            const ignition = new libvirt.Ignition(`${name}-${n.name}-ignition`, {
+                name: `${prefix}-${n.name}.ign`,
+                pool: pool.name,
+                content: pulumi.secret(inputs.ignition[n.name]),
+            }, { ...child, deleteBeforeReplace: true, additionalSecretOutputs: ["content"] });
+            const domain = new libvirt.Domain(`${name}-${n.name}`, {
+                name: `${prefix}-${n.name}`,
+                type: config.libvirt.domainType,
+                vcpu: size.vcpu,
+                memory: size.memoryMiB,
+                ...(config.libvirt.domainType === "kvm" ? { cpu: { mode: "host-passthrough" } } : {}),
+                disks: [{ volumeId: disk.id }],
+                networkInterfaces: [{
+                    networkId: network.id,
+                    // DHCP reservation: this MAC gets this IP and name.
+                    mac: n.mac,
+                    addresses: [n.ip],
+                    hostname: n.name,
+                    waitForLease: false,
+                }],
+                // Ignition reads opt/com.coreos/config from fw_cfg at first boot.
+                coreosIgnition: ignition.id,
+                consoles: [{ type: "pty", targetPort: "0", targetType: "serial" }],
+                running: true,
+                autostart: false,
+            }, {
+                ...child,
+                // A changed Ignition config must reach the VM, and only a new VM reads it.
+                replaceOnChanges: ["coreosIgnition"],
+                deleteBeforeReplace: true,
+                // The provider reads addresses back from DHCP leases, which a VM that has not
+                // booted (or uses its static address) never takes, so a refresh would always
+                // report them missing. The reservation is ours; an address change also changes
+                // the node's Ignition config (its keyfile) and so replaces the VM anyway.
+                ignoreChanges: ["networkInterfaces[*].addresses"],
+            });
+            this.domainNames[n.name] = domain.name;
+        }
 
         this.networkName = network.name;
         this.poolName = pool.name;

@@ -1,13 +1,14 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ConfigError, nthAddress, parseClusterConfig } from "../../components/config";
+import { ConfigError, derivedMac, nthAddress, parseClusterConfig } from "../../components/config";
 import { localStackValues } from "../support/config";
 
-// The one key without a default: the release, pinned by digest.
+// The keys without a default: the release, pinned by digest, and the OS image.
 const release = localStackValues().release as any;
+const required = { release, osImage: "blank" };
 
 test("defaults fill every key the local stack leaves out", () => {
-    const c = parseClusterConfig({ release }, "local");
+    const c = parseClusterConfig(required, "local");
     assert.deepEqual(c, {
         stack: "local",
         clusterName: "othw",
@@ -16,31 +17,35 @@ test("defaults fill every key the local stack leaves out", () => {
         clusterNetwork: { cidr: "10.128.0.0/14", hostPrefix: 23 },
         serviceNetwork: "172.30.0.0/16",
         nodes: {
-            bootstrap: { name: "bootstrap", ip: "192.168.126.100" },
-            masters: [
-                { name: "master-0", ip: "192.168.126.101" },
-                { name: "master-1", ip: "192.168.126.102" },
-                { name: "master-2", ip: "192.168.126.103" },
-            ],
+            bootstrap: { name: "bootstrap", ip: "192.168.126.100", mac: derivedMac("local", "othw", "bootstrap") },
+            masters: [0, 1, 2].map((i) => ({ name: `master-${i}`, ip: `192.168.126.10${i + 1}`, mac: derivedMac("local", "othw", `master-${i}`) })),
         },
         release,
         extraArgs: {},
         pki: { rsaBits: 2048 },
-        libvirt: { uri: "qemu:///system", poolPath: "/var/lib/libvirt/openshift-hard-way/local" },
+        sshKeys: [],
+        bootstrap: true,
+        osImage: "blank",
+        vm: { bootstrap: { vcpu: 4, memoryMiB: 16384, diskGiB: 100 }, master: { vcpu: 4, memoryMiB: 16384, diskGiB: 100 } },
+        libvirt: { uri: "qemu:///system", poolPath: "/var/lib/libvirt/openshift-hard-way/local", domainType: "kvm" },
     });
-    assert.deepEqual(parseClusterConfig(localStackValues(), "local"), c, "the local stack spells out the defaults");
+    const local = parseClusterConfig(localStackValues(), "local");
+    assert.deepEqual({ ...local, sshKeys: [], vm: c.vm, libvirt: c.libvirt }, c, "the local stack spells out the defaults, but for small VMs, software emulation and an example key");
+    assert.deepEqual(local.vm.master, { vcpu: 1, memoryMiB: 256, diskGiB: 1 });
+    assert.equal(local.libvirt.domainType, "qemu");
+    assert.notEqual(derivedMac("local", "othw", "master-0"), derivedMac("lab", "othw", "master-0"), "MACs differ between stacks");
 });
 
 test("given values win over defaults", () => {
     const c = parseClusterConfig({
         clusterName: "ocp4", baseDomain: "example.com", machineNetwork: "10.10.0.0/16",
-        libvirt: { uri: "qemu+ssh://root@host/system", poolPath: "/srv/pool" }, release,
+        libvirt: { uri: "qemu+ssh://root@host/system", poolPath: "/srv/pool" }, ...required,
     }, "lab");
     assert.equal(c.nodes.bootstrap.ip, "10.10.0.100", "node addresses follow the machine network");
     assert.equal(c.clusterName, "ocp4");
     assert.equal(c.baseDomain, "example.com");
     assert.equal(c.machineNetwork, "10.10.0.0/16");
-    assert.deepEqual(c.libvirt, { uri: "qemu+ssh://root@host/system", poolPath: "/srv/pool" });
+    assert.deepEqual(c.libvirt, { uri: "qemu+ssh://root@host/system", poolPath: "/srv/pool", domainType: "kvm" });
 });
 
 const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -69,7 +74,7 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
 ];
 for (const [key, raw, message] of bad) {
     test(`rejects bad ${key}: ${JSON.stringify(raw)}`, () => {
-        assert.throws(() => parseClusterConfig({ release, ...raw }, "local"), (e: unknown) => {
+        assert.throws(() => parseClusterConfig({ ...required, ...raw }, "local"), (e: unknown) => {
             assert.ok(e instanceof ConfigError);
             assert.equal(e.key, key);
             assert.match(e.message, message);

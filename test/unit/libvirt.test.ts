@@ -1,9 +1,8 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { parseClusterConfig } from "../../components/config";
-import { localStackValues } from "../support/config";
-import { LibvirtCluster } from "../../components/libvirt";
+import { appsDnsmasqOptions, dnsHosts, LibvirtCluster } from "../../components/libvirt";
+import { localConfig } from "../support/config";
 
 interface Registered { type: string; name: string; inputs: Record<string, any>; provider?: string }
 const registered: Registered[] = [];
@@ -19,27 +18,75 @@ function output<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply(resolve));
 }
 
-test("LibvirtCluster makes a NAT network for the machine network and a dir pool, through its own provider", async () => {
-    const config = parseClusterConfig({ clusterName: "ocp", baseDomain: "example.com", machineNetwork: "10.20.0.0/24",
-        libvirt: { uri: "qemu+ssh://root@lab/system", poolPath: "/srv/ocp" }, release: localStackValues().release }, "lab");
-    const infra = new LibvirtCluster("ocp", config);
-    assert.equal(await output(infra.networkName), "lab-ocp");
-    assert.equal(await output(infra.poolName), "lab-ocp");
-    assert.equal(infra.gateway, "10.20.0.1");
+const lab = (overrides: Record<string, unknown> = {}) => localConfig({
+    clusterName: "ocp", baseDomain: "example.com", machineNetwork: "10.20.0.0/24",
+    libvirt: { uri: "qemu+ssh://root@lab/system", poolPath: "/srv/ocp", domainType: "kvm" },
+    vm: { bootstrap: { vcpu: 4, memoryMiB: 16384, diskGiB: 100 }, master: { vcpu: 8, memoryMiB: 24576, diskGiB: 120 } },
+    ...overrides,
+});
 
-    const byType = (t: string) => registered.filter((r) => r.type === t);
-    const [provider] = byType("pulumi:providers:libvirt");
+test("DNS: node names, api/api-int round-robin over bootstrap and masters, etcd-N, *.apps on the masters", () => {
+    const c = lab();
+    const hosts = dnsHosts(c);
+    const ips = (h: string) => hosts.filter((x) => x.hostname === h).map((x) => x.ip).sort();
+    assert.deepEqual(ips("api.ocp.example.com"), ["10.20.0.100", "10.20.0.101", "10.20.0.102", "10.20.0.103"]);
+    assert.deepEqual(ips("api-int.ocp.example.com"), ips("api.ocp.example.com"));
+    assert.deepEqual(ips("etcd-2.ocp.example.com"), ["10.20.0.103"]);
+    assert.deepEqual(ips("bootstrap.ocp.example.com"), ["10.20.0.100"]);
+    assert.deepEqual(appsDnsmasqOptions(c).map((o) => `${o.optionName}=${o.optionValue}`),
+        ["address=/apps.ocp.example.com/10.20.0.101", "address=/apps.ocp.example.com/10.20.0.102", "address=/apps.ocp.example.com/10.20.0.103"]);
+    // bootstrap: false takes its records away and nothing else.
+    const after = dnsHosts(lab({ bootstrap: false }));
+    assert.deepEqual(after, hosts.filter((h) => h.ip !== "10.20.0.100"));
+});
+
+test("LibvirtCluster: network, pool, one base volume, and per node a COW disk, an Ignition volume and a domain", async () => {
+    const c = lab();
+    const ignition = Object.fromEntries(["bootstrap", "master-0", "master-1", "master-2"].map((n) => [n, pulumi.secret(`{"ign":"${n}"}`)]));
+    const infra = new LibvirtCluster("ocp", c, { ignition });
+    assert.equal(await output(infra.networkName), "local-ocp");
+    assert.equal(await output(infra.poolName), "local-ocp");
+    await Promise.all(Object.values(infra.domainNames).map(output));
+    const of = (t: string) => registered.filter((r) => r.type === `libvirt:index/${t}`);
+
+    const [provider] = registered.filter((r) => r.type === "pulumi:providers:libvirt");
     assert.equal(provider.inputs.uri, "qemu+ssh://root@lab/system");
+    const [network] = of("network:Network");
+    assert.deepEqual([network.inputs.name, network.inputs.mode, network.inputs.domain, network.inputs.addresses],
+        ["local-ocp", "nat", "ocp.example.com", ["10.20.0.0/24"]]);
+    assert.equal(network.inputs.dns.hosts.length, dnsHosts(c).length);
+    const [pool] = of("pool:Pool");
+    assert.deepEqual([pool.inputs.type, pool.inputs.path], ["dir", "/srv/ocp"]);
 
-    const [network] = byType("libvirt:index/network:Network");
-    assert.deepEqual(
-        { name: network.inputs.name, mode: network.inputs.mode, domain: network.inputs.domain, addresses: network.inputs.addresses },
-        { name: "lab-ocp", mode: "nat", domain: "ocp.example.com", addresses: ["10.20.0.0/24"] });
-    assert.deepEqual(network.inputs.dns, { enabled: true, localOnly: true });
-    assert.match(network.provider ?? "", /pulumi:providers:libvirt::ocp-provider::/);
+    const volumes = of("volume:Volume");
+    const base = volumes.filter((v) => !v.inputs.baseVolumeId);
+    assert.equal(base.length, 1, "the OS image is uploaded once");
+    assert.equal(base[0].inputs.size, 100 * 2 ** 30, "blank base as large as the smallest disk");
+    const disks = volumes.filter((v) => v.inputs.baseVolumeId);
+    assert.equal(disks.length, 4);
+    for (const d of disks) assert.equal(d.inputs.baseVolumeId, "ocp-base-id", `${d.name} is a COW layer over the base`);
+    assert.equal(disks.find((d) => d.name === "ocp-master-1-disk")!.inputs.size, 120 * 2 ** 30);
 
-    const [pool] = byType("libvirt:index/pool:Pool");
-    assert.deepEqual({ name: pool.inputs.name, type: pool.inputs.type, path: pool.inputs.path },
-        { name: "lab-ocp", type: "dir", path: "/srv/ocp" });
-    assert.match(pool.provider ?? "", /ocp-provider/);
+    const domains = of("domain:Domain");
+    assert.deepEqual(domains.map((d) => d.inputs.name).sort(), ["local-ocp-bootstrap", "local-ocp-master-0", "local-ocp-master-1", "local-ocp-master-2"]);
+    const m1 = domains.find((d) => d.name === "ocp-master-1")!;
+    assert.deepEqual([m1.inputs.vcpu, m1.inputs.memory, m1.inputs.type, m1.inputs.cpu], [8, 24576, "kvm", { mode: "host-passthrough" }]);
+    assert.equal(m1.inputs.coreosIgnition, "ocp-master-1-ignition-id");
+    assert.deepEqual(m1.inputs.disks, [{ volumeId: "ocp-master-1-disk-id" }]);
+    const nic = m1.inputs.networkInterfaces[0];
+    assert.deepEqual([nic.networkId, nic.mac, nic.addresses, nic.hostname], ["ocp-network-id", c.nodes.masters[1].mac, ["10.20.0.102"], "master-1"]);
+    assert.deepEqual(infra.nodes.map((n) => [n.name, n.role, n.ip]), [
+        ["bootstrap", "bootstrap", "10.20.0.100"], ["master-0", "master", "10.20.0.101"], ["master-1", "master", "10.20.0.102"], ["master-2", "master", "10.20.0.103"]]);
+    assert.match(c.nodes.masters[1].mac, /^52:54:00(:[0-9a-f]{2}){3}$/);
+});
+
+test("bootstrap: false leaves out exactly the bootstrap node's disk, Ignition volume and domain", async () => {
+    const c = lab({ bootstrap: false, clusterName: "pivot" });
+    const ignition = Object.fromEntries(["master-0", "master-1", "master-2"].map((n) => [n, pulumi.secret("{}")]));
+    const infra = new LibvirtCluster("pivot", c, { ignition });
+    await Promise.all(Object.values(infra.domainNames).map(output));
+    const mine = registered.filter((r) => r.name.startsWith("pivot-"));
+    assert.deepEqual(mine.filter((r) => r.type === "libvirt:index/domain:Domain").map((d) => d.name).sort(), ["pivot-master-0", "pivot-master-1", "pivot-master-2"]);
+    assert.equal(mine.filter((r) => /bootstrap/.test(r.name)).length, 0);
+    assert.deepEqual(infra.nodes.map((n) => n.name), ["master-0", "master-1", "master-2"]);
 });

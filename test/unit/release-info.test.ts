@@ -25,7 +25,7 @@ test("tools/release-info turns oc's release info into a valid release block", ()
     const out = execFileSync("bash", [path.join(ROOT, "tools/release-info"), IMAGE, "--registry-config", "/tmp/ps.json"], { env, encoding: "utf8" });
     assert.equal(fs.readFileSync(argsFile, "utf8").trim(), `adm release info ${IMAGE} --registry-config /tmp/ps.json -o json`);
     const block = YAML.parse(out)["openshift-hard-way:release"];
-    const c = parseClusterConfig({ release: block }, "t");
+    const c = parseClusterConfig({ release: block, osImage: "blank" }, "t");
     assert.equal(c.release.version, "4.18.0");
     assert.equal(c.release.image, `quay.io/openshift-release-dev/ocp-release@sha256:${"5b".repeat(32)}`);
     assert.equal(c.release.images.kubeProxy, `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${"b9".repeat(32)}`);
