@@ -148,7 +148,7 @@ export class LibvirtCluster extends pulumi.ComponentResource {
                 // booted (or uses its static address) never takes, so a refresh would always
                 // report them missing. The reservation is ours; an address change also changes
                 // the node's Ignition config (its keyfile) and so replaces the VM anyway.
-                ignoreChanges: ["networkInterfaces[*].addresses"],
+                ignoreChanges: ["networkInterfaces[0].addresses"],
             });
             this.domainNames[n.name] = domain.name;
         }

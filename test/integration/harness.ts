@@ -9,7 +9,7 @@ export const LIBVIRT_URI = "qemu:///system";
 
 /**
  * Creates a throwaway stack of this project with its own config file under stacks/: the local
- * stack's release block, plus `config`.
+ * stack's release, OS image (blank), VM sizes and domain type, plus `config`.
  * @param purpose a short lower-case word that goes into the stack name, e.g. `lifecycle`.
  * @param config  this project's keys without the namespace; objects are flattened to paths.
  * @throws Error if tools/env.sh was not sourced (npm test does it): the CLI must come from ~/.pulumi/bin.
@@ -28,22 +28,49 @@ export async function throwawayStack(purpose: string, config: Record<string, unk
             flat[prefix] = { value: String(v) };
         }
     };
-    for (const [k, v] of Object.entries({ release: localStackValues().release, ...config })) walk(`openshift-hard-way:${k}`, v);
+    // From the local stack: the release, blank disks, small VMs, software emulation.
+    const local = localStackValues() as Record<string, any>;
+    const base = { release: local.release, osImage: local.osImage, vm: local.vm, libvirt: { domainType: local.libvirt.domainType } };
+    for (const [k, v] of Object.entries({ ...base, ...config })) walk(`openshift-hard-way:${k}`, v);
     await stack.setAllConfig(flat, true);
     return stack;
 }
 
-/** Destroys what the stack still has and removes the stack and its config file; never throws. */
+/**
+ * Destroys what the stack still has and removes the stack and its config file; never throws.
+ * If destroy fails (a test left the stack half-broken on purpose or by failing), the libvirt
+ * objects named after the stack are removed with virsh, so one failed run cannot break the next.
+ */
 export async function removeStack(stack: Stack): Promise<void> {
     try {
         await stack.destroy({ refresh: true });
     } catch (e) {
-        console.error(`destroy of ${stack.name} failed: ${e}`);
+        console.error(`destroy of ${stack.name} failed, removing its libvirt objects with virsh: ${String(e).slice(0, 500)}`);
+        sweepLibvirt(`${stack.name}-`);
     }
     try {
-        await stack.workspace.removeStack(stack.name);
+        await stack.workspace.removeStack(stack.name, { force: true });
     } catch (e) {
         console.error(`stack rm of ${stack.name} failed: ${e}`);
+    }
+}
+
+/** Removes every libvirt domain, pool (with its volumes) and network whose name starts with `prefix`. */
+export function sweepLibvirt(prefix: string): void {
+    const names = (...args: string[]) => (virsh(...args, "--name") ?? "").split("\n").map((l) => l.trim()).filter((n) => n.startsWith(prefix));
+    for (const d of names("list", "--all")) {
+        virsh("destroy", d);
+        virsh("undefine", d);
+    }
+    for (const p of names("pool-list", "--all")) {
+        for (const v of (virsh("vol-list", p) ?? "").split("\n").slice(2).map((l) => l.trim().split(/\s+/)[0]).filter(Boolean)) virsh("vol-delete", "--pool", p, v);
+        virsh("pool-destroy", p);
+        virsh("pool-delete", p);
+        virsh("pool-undefine", p);
+    }
+    for (const n of names("net-list", "--all")) {
+        virsh("net-destroy", n);
+        virsh("net-undefine", n);
     }
 }
 
@@ -54,4 +81,21 @@ export function virsh(...args: string[]): string | null {
     } catch {
         return null;
     }
+}
+
+/** Resolves `name` (A records) with the DNS server at `server`; sorted addresses, or [] if none. */
+export async function resolve(server: string, name: string): Promise<string[]> {
+    const { Resolver } = await import("node:dns/promises");
+    const r = new Resolver({ timeout: 2000, tries: 2 });
+    r.setServers([server]);
+    try {
+        return (await r.resolve4(name)).sort();
+    } catch {
+        return [];
+    }
+}
+
+/** Domain UUID by libvirt domain name, or null when it does not exist. */
+export function domainUuid(name: string): string | null {
+    return virsh("domuuid", name)?.trim() || null;
 }
