@@ -178,6 +178,12 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     const clusterNetwork = parseClusterNetwork(raw.clusterNetwork);
     const serviceNetwork = str(raw, "serviceNetwork", DEFAULTS.serviceNetwork);
     parseIPv4Cidr("serviceNetwork", serviceNetwork);
+    for (const [a, b] of [["machineNetwork", "clusterNetwork.cidr"], ["machineNetwork", "serviceNetwork"], ["clusterNetwork.cidr", "serviceNetwork"]] as const) {
+        const cidr = (k: string) => (k === "machineNetwork" ? machineNetwork : k === "serviceNetwork" ? serviceNetwork : clusterNetwork.cidr);
+        if (cidrsOverlap(cidr(a), cidr(b))) {
+            throw new ConfigError(b, `${cidr(b)} overlaps ${a} ${cidr(a)}; the machine, cluster and service networks must be disjoint (defaults: 192.168.126.0/24, 10.128.0.0/14, 172.30.0.0/16)`);
+        }
+    }
     const nodes = parseNodes(raw.nodes, machineNetwork, (name) => derivedMac(stack, clusterName, name));
     const release = parseRelease(raw.release);
     const extraArgs = parseExtraArgs(raw.extraArgs);
@@ -202,7 +208,8 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
         if (!fs.existsSync(osImage)) throw new ConfigError("osImage", `${osImage} does not exist; give an RHCOS qcow2 path or URL, or \`blank\``);
     }
     const vmRaw = obj("vm", raw.vm, ["bootstrap", "master"]);
-    const vm = { bootstrap: parseVmSize("vm.bootstrap", vmRaw.bootstrap), master: parseVmSize("vm.master", vmRaw.master) };
+    const booting = osImage !== "blank";
+    const vm = { bootstrap: parseVmSize("vm.bootstrap", vmRaw.bootstrap, booting), master: parseVmSize("vm.master", vmRaw.master, booting) };
     const lvRaw = obj("libvirt", raw.libvirt, ["uri", "poolPath", "domainType"]);
     const uri = str(lvRaw, "uri", DEFAULTS.libvirt.uri, "libvirt.");
     if (!/^[a-z+]+:\/\//.test(uri)) {
@@ -243,14 +250,40 @@ function parseClusterNetwork(v: unknown): ClusterConfig["clusterNetwork"] {
     return { cidr, hostPrefix: hp };
 }
 
-function parseVmSize(key: string, v: unknown): VmSize {
+/**
+ * The smallest VMs this project accepts, per role. With an OS image: what OpenShift 4.18 needs
+ * for a bootstrap node and a control-plane node (the installer's minimums: 4 vCPU, 16 GiB, 100 GB);
+ * with blank disks (nothing boots): whatever starts a VM.
+ */
+export const VM_MINIMUMS: Record<"booting" | "blank", VmSize> = {
+    booting: { vcpu: 4, memoryMiB: 16384, diskGiB: 100 },
+    blank: { vcpu: 1, memoryMiB: 256, diskGiB: 1 },
+};
+
+function parseVmSize(key: string, v: unknown, booting: boolean): VmSize {
     const o = obj(key, v, ["vcpu", "memoryMiB", "diskGiB"]);
-    const num = (k: keyof VmSize, min: number) => {
+    const mins = VM_MINIMUMS[booting ? "booting" : "blank"];
+    const num = (k: keyof VmSize) => {
         const x = o[k] === undefined ? DEFAULTS.vm[k] : Number(o[k]);
-        if (!Number.isInteger(x) || x < min) throw new ConfigError(`${key}.${k}`, `${JSON.stringify(o[k])} must be an integer of at least ${min}`);
+        if (!Number.isInteger(x) || x < mins[k]) {
+            const why = booting ? "the minimum for an OpenShift node" : "the minimum for a VM";
+            throw new ConfigError(`${key}.${k}`, `${JSON.stringify(o[k])} is below ${mins[k]}, ${why}; use at least ${mins[k]}`);
+        }
         return x;
     };
-    return { vcpu: num("vcpu", 1), memoryMiB: num("memoryMiB", 256), diskGiB: num("diskGiB", 1) };
+    return { vcpu: num("vcpu"), memoryMiB: num("memoryMiB"), diskGiB: num("diskGiB") };
+}
+
+/** Whether two IPv4 CIDR networks share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const range = (c: string) => {
+        const [addr, bits] = ipaddr.parseCIDR(c);
+        const start = (addr as ipaddr.IPv4).toByteArray().reduce((x, y) => x * 256 + y, 0);
+        return [start, start + 2 ** (32 - bits) - 1];
+    };
+    const [a0, a1] = range(a);
+    const [b0, b1] = range(b);
+    return a0 <= b1 && b0 <= a1;
 }
 
 /** A locally administered MAC in libvirt's 52:54:00 range, derived from the stack, cluster and node names. */

@@ -71,6 +71,18 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
     ["extraArgs.kube-apiserver.--v", { extraArgs: { "kube-apiserver": { "--v": "4" } } }, /without dashes/],
     ["extraArgs.kubelet", { extraArgs: { kubelet: {} } }, /unknown key/],
     ["pki.rsaBits", { pki: { rsaBits: 1024 } }, /use 2048, 3072 or 4096/],
+    ["serviceNetwork", { serviceNetwork: "10.130.0.0/16" }, /10.130.0.0\/16 overlaps clusterNetwork.cidr 10.128.0.0\/14/],
+    ["clusterNetwork.cidr", { clusterNetwork: { cidr: "192.0.0.0/8" } }, /overlaps machineNetwork 192.168.126.0\/24/],
+    ["vm.master.memoryMiB", { osImage: "https://example.com/rhcos.qcow2", vm: { master: { memoryMiB: 8192 } } }, /8192 is below 16384, the minimum for an OpenShift node/],
+    ["vm.bootstrap.vcpu", { vm: { bootstrap: { vcpu: 0 } } }, /below 1, the minimum for a VM/],
+    ["nodes.masters[0].mac", { nodes: { masters: [{ mac: "01:00:5e:00:00:01" }, {}, {}] } }, /not a unicast MAC/],
+    ["osImage", { osImage: undefined }, /osImage: is missing: set the path or URL of an RHCOS QEMU qcow2/],
+    ["osImage", { osImage: "/nonexistent/rhcos.qcow2" }, /does not exist/],
+    ["bootstrap", { bootstrap: "yes" }, /must be true or false/],
+    ["libvirt.domainType", { libvirt: { domainType: "xen" } }, /must be kvm .* or qemu/],
+    ["sshKeys[0]", { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] }, /that is a PRIVATE key/],
+    ["pullSecret", { pullSecret: "not json" }, /pullSecret: is not JSON/],
+    ["crdsDir", { crdsDir: "no/such/dir" }, /does not exist/],
 ];
 for (const [key, raw, message] of bad) {
     test(`rejects bad ${key}: ${JSON.stringify(raw)}`, () => {
