@@ -16,6 +16,17 @@ export const SECRETS: HostMount = { name: "secrets", hostPath: BOOTSTRAP_SECRETS
 /** The kubeconfigs directory, read-only at the same path (othw-facts §5.1). */
 export const KUBECONFIGS: HostMount = { name: "kubeconfigs", hostPath: KUBECONFIGS_DIR, mountPath: KUBECONFIGS_DIR, readOnly: true };
 
+/**
+ * API access for a control-plane component: one kubeconfig for its requests and for delegating
+ * authentication and authorization of requests to its own endpoints.
+ */
+export function kubeconfigFlags(path: string): string[] {
+    return [`--kubeconfig=${path}`, `--authentication-kubeconfig=${path}`, `--authorization-kubeconfig=${path}`];
+}
+
+/** One active instance at a time once the masters run theirs too: a Lease, retried every 3 s. */
+export const LEADER_ELECTION_FLAGS = ["--leader-elect=true", "--leader-elect-retry-period=3s", "--leader-elect-resource-lock=leases"];
+
 /** An HTTPS GET probe on the host network, e.g. `/healthz` on 6443. */
 export function httpsProbe(path: string, port: number, initialDelaySeconds: number, periodSeconds: number): IProbe {
     return { httpGet: { path, port, scheme: "HTTPS" }, initialDelaySeconds, periodSeconds };

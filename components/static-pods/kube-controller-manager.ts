@@ -1,7 +1,7 @@
 import type { IPod } from "kubernetes-models/v1";
 import type { ClusterConfig } from "../config";
 import { kubeconfig, secret } from "../node-paths";
-import { httpsProbe, KUBECONFIGS, SECRETS, staticPod } from "./common";
+import { httpsProbe, KUBECONFIGS, kubeconfigFlags, LEADER_ELECTION_FLAGS, SECRETS, staticPod } from "./common";
 
 /**
  * The bootstrap kube-controller-manager (othw-facts §5.4):
@@ -9,7 +9,6 @@ import { httpsProbe, KUBECONFIGS, SECRETS, staticPod } from "./common";
  * CSRs with kubernetes-ca and allocates node pod CIDRs.
  */
 export function kubeControllerManagerPod(c: ClusterConfig): IPod {
-    const kc = kubeconfig("kube-controller-manager");
     return staticPod({
         extraArgs: c.extraArgs["kube-controller-manager"],
         name: "kube-controller-manager-bootstrap",
@@ -22,9 +21,7 @@ export function kubeControllerManagerPod(c: ClusterConfig): IPod {
             command: [
                 "hyperkube", "kube-controller-manager",
                 // API access as system:kube-controller-manager, through api-int.
-                `--kubeconfig=${kc}`,
-                `--authentication-kubeconfig=${kc}`,
-                `--authorization-kubeconfig=${kc}`,
+                ...kubeconfigFlags(kubeconfig("kube-controller-manager")),
                 // The pod network nodes get their slices from.
                 `--cluster-cidr=${c.clusterNetwork.cidr}`,
                 // Fix: the tutorial leaves the default /24, which disagrees with the cluster
@@ -42,10 +39,7 @@ export function kubeControllerManagerPod(c: ClusterConfig): IPod {
                 // Signs approved CSRs (kubelet client and serving certificates) with kubernetes-ca.
                 `--cluster-signing-cert-file=${secret("kubernetes-ca.crt")}`,
                 `--cluster-signing-key-file=${secret("kubernetes-ca.key")}`,
-                // One active manager at a time once the masters run theirs too.
-                "--leader-elect=true",
-                "--leader-elect-retry-period=3s",
-                "--leader-elect-resource-lock=leases",
+                ...LEADER_ELECTION_FLAGS,
                 // All default controllers plus the bootstrap-token ones.
                 "--controllers=*,bootstrapsigner,tokencleaner",
                 "--v=2",

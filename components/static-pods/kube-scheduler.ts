@@ -1,11 +1,10 @@
 import type { IPod } from "kubernetes-models/v1";
 import type { ClusterConfig } from "../config";
 import { kubeconfig } from "../node-paths";
-import { httpsProbe, KUBECONFIGS, staticPod } from "./common";
+import { httpsProbe, KUBECONFIGS, kubeconfigFlags, LEADER_ELECTION_FLAGS, staticPod } from "./common";
 
 /** The bootstrap kube-scheduler (othw-facts §5.5): `openshift-kube-scheduler/kube-scheduler-bootstrap`. */
 export function kubeSchedulerPod(c: ClusterConfig): IPod {
-    const kc = kubeconfig("kube-scheduler");
     return staticPod({
         extraArgs: c.extraArgs["kube-scheduler"],
         name: "kube-scheduler-bootstrap",
@@ -18,13 +17,8 @@ export function kubeSchedulerPod(c: ClusterConfig): IPod {
             command: [
                 "hyperkube", "kube-scheduler",
                 // API access as system:kube-scheduler, through api-int.
-                `--kubeconfig=${kc}`,
-                `--authentication-kubeconfig=${kc}`,
-                `--authorization-kubeconfig=${kc}`,
-                // One active scheduler at a time once the masters run theirs too.
-                "--leader-elect=true",
-                "--leader-elect-retry-period=3s",
-                "--leader-elect-resource-lock=leases",
+                ...kubeconfigFlags(kubeconfig("kube-scheduler")),
+                ...LEADER_ELECTION_FLAGS,
                 "--v=2",
             ],
             livenessProbe: httpsProbe("/healthz", 10259, 45, 10),
