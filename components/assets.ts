@@ -10,22 +10,27 @@ export interface RenderedFileArgs {
     mode: pulumi.Input<number>;
 }
 
-interface FileProps { path: string; content: string; mode: number }
+interface FileInputs { path: string; content: string; mode: number }
+/** What the state keeps as outputs: the content's SHA-256, not the content (it is in the inputs already). */
+interface FileOutputs { path: string; mode: number; sha256: string }
 
 // The provider's methods are serialized into the state by Pulumi's dynamic provider support, so
 // each one requires what it needs itself.
 const fileProvider: pulumi.dynamic.ResourceProvider = {
-    async check(_olds: FileProps, news: FileProps) {
+    async check(_olds: FileInputs, news: FileInputs) {
         return { inputs: news };
     },
-    async diff(_id: string, olds: FileProps, news: FileProps) {
+    async diff(_id: string, olds: FileOutputs, news: FileInputs) {
+        const crypto = require("crypto") as typeof import("crypto");
+        const sha256 = crypto.createHash("sha256").update(news.content).digest("hex");
         const replaces = olds.path !== news.path ? ["path"] : [];
-        const changed = replaces.length > 0 || olds.content !== news.content || olds.mode !== news.mode;
+        const changed = replaces.length > 0 || olds.sha256 !== sha256 || olds.mode !== news.mode;
         return { changes: changed, replaces, deleteBeforeReplace: true };
     },
-    async create(inputs: FileProps) {
+    async create(inputs: FileInputs) {
         const fs = require("fs") as typeof import("fs");
         const path = require("path") as typeof import("path");
+        const crypto = require("crypto") as typeof import("crypto");
         // The asset directory holds keys and kubeconfigs: only its owner may enter it.
         const top = inputs.path.split("/")[0];
         fs.mkdirSync(top, { recursive: true, mode: 0o700 });
@@ -33,26 +38,29 @@ const fileProvider: pulumi.dynamic.ResourceProvider = {
         fs.mkdirSync(path.dirname(inputs.path), { recursive: true, mode: 0o700 });
         fs.writeFileSync(inputs.path, inputs.content, { mode: inputs.mode });
         fs.chmodSync(inputs.path, inputs.mode);
-        return { id: inputs.path, outs: inputs };
+        const sha256 = crypto.createHash("sha256").update(inputs.content).digest("hex");
+        return { id: inputs.path, outs: { path: inputs.path, mode: inputs.mode, sha256 } };
     },
-    async update(_id: string, _olds: FileProps, news: FileProps) {
+    async update(_id: string, _olds: FileOutputs, news: FileInputs) {
         const fs = require("fs") as typeof import("fs");
+        const crypto = require("crypto") as typeof import("crypto");
         fs.writeFileSync(news.path, news.content, { mode: news.mode });
         fs.chmodSync(news.path, news.mode);
-        return { outs: news };
+        return { outs: { path: news.path, mode: news.mode, sha256: crypto.createHash("sha256").update(news.content).digest("hex") } };
     },
-    async read(id: string, props: FileProps) {
+    async read(id: string, props: FileOutputs) {
         const fs = require("fs") as typeof import("fs");
+        const crypto = require("crypto") as typeof import("crypto");
         // A file edited or removed behind Pulumi's back shows up as drift on refresh.
-        let content = "";
+        let sha256 = "";
         let mode = 0;
         try {
-            content = fs.readFileSync(id, "utf8");
+            sha256 = crypto.createHash("sha256").update(fs.readFileSync(id)).digest("hex");
             mode = fs.statSync(id).mode & 0o777;
         } catch {
-            // missing: content "" makes the next up write it again
+            // missing: an empty hash makes the next up write it again
         }
-        return { id, props: { ...props, content, mode } };
+        return { id, props: { ...props, sha256, mode } };
     },
     async delete(id: string) {
         const fs = require("fs") as typeof import("fs");
@@ -73,14 +81,16 @@ const fileProvider: pulumi.dynamic.ResourceProvider = {
 /**
  * One rendered file in the stack's asset directory, as its own resource: `pulumi preview --diff`
  * names the file whose content would change, and `pulumi destroy` removes it. Paths are relative
- * to the project root (Pulumi runs programs and their providers there).
+ * to the project root (Pulumi runs programs and their providers there). The state keeps the
+ * content once, in the inputs (encrypted when it is a secret), and only its SHA-256 as output.
  * Type token: `pulumi-nodejs:dynamic/assets:RenderedFile`.
  */
 export class RenderedFile extends pulumi.dynamic.Resource {
     declare readonly path: pulumi.Output<string>;
-    declare readonly content: pulumi.Output<string>;
+    /** Hex SHA-256 of the content as last written (or read back by a refresh). */
+    declare readonly sha256: pulumi.Output<string>;
 
     constructor(name: string, args: RenderedFileArgs, opts?: pulumi.CustomResourceOptions) {
-        super(fileProvider, name, { ...args }, opts, "assets", "RenderedFile");
+        super(fileProvider, name, { ...args, sha256: undefined }, opts, "assets", "RenderedFile");
     }
 }

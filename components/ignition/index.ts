@@ -59,7 +59,7 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
         }
         for (const [node, content] of Object.entries(this.configs)) {
             new RenderedFile(`${config.stack}/${node}.ign`, { path: `assets/${config.stack}/${node}.ign`, content, mode: 0o600 },
-                { parent: this, additionalSecretOutputs: ["content"], dependsOn: inputs.dependsOn });
+                { parent: this, additionalSecretOutputs: ["sha256"], dependsOn: inputs.dependsOn });
         }
         this.registerOutputs({});
     }

@@ -113,7 +113,7 @@ export class ClusterPki extends pulumi.ComponentResource {
                 path: `assets/${config.stack}/${f.asset}`,
                 content: f.secret ? pulumi.secret(f.content) : f.content,
                 mode: f.secret ? 0o600 : 0o644,
-            }, { parent: this, additionalSecretOutputs: f.secret ? ["content"] : [] });
+            }, { parent: this, additionalSecretOutputs: f.secret ? ["sha256"] : [] });
         }
         this.nodeFiles = pulumi.secret(pulumi.all(files.map((f) => f.content)).apply((contents) => {
             const out: NodeFileMap = {};
