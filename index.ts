@@ -1,8 +1,15 @@
-import { loadClusterConfig } from "./components/config";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterConfig, ConfigError, loadClusterConfig } from "./components/config";
 import { OpenShiftCluster } from "./components/cluster";
 
-// One typed config in (stacks/Pulumi.<stack>.yaml), the cluster out.
-const config = loadClusterConfig();
+// One typed config in (stacks/Pulumi.<stack>.yaml), the cluster out. A bad value stops the run
+// before any resource exists, with the message alone (a RunError prints no stack trace).
+let config: ClusterConfig;
+try {
+    config = loadClusterConfig();
+} catch (e) {
+    throw e instanceof ConfigError ? new pulumi.RunError(e.message) : e;
+}
 const cluster = new OpenShiftCluster(config.clusterName, config);
 
 export const clusterDomain = cluster.clusterDomain;

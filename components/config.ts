@@ -245,7 +245,7 @@ function parseClusterNetwork(v: unknown): ClusterConfig["clusterNetwork"] {
     const [, bits] = parseIPv4Cidr("clusterNetwork.cidr", cidr);
     const hp = o.hostPrefix === undefined ? DEFAULTS.clusterNetwork.hostPrefix : Number(o.hostPrefix);
     if (!Number.isInteger(hp) || hp < bits || hp > 30) {
-        throw new ConfigError("clusterNetwork.hostPrefix", `${JSON.stringify(o.hostPrefix)} must be an integer between the network's prefix /${bits} and 30, e.g. 23`);
+        throw new ConfigError("clusterNetwork.hostPrefix", `${o.hostPrefix === undefined ? `the default ${hp}` : JSON.stringify(o.hostPrefix)} must be an integer between the network's prefix /${bits} and 30, e.g. ${Math.max(bits, 23)}`);
     }
     return { cidr, hostPrefix: hp };
 }
@@ -457,7 +457,7 @@ export function parseIPv4Cidr(key: string, cidr: string): [string, number] {
         throw new ConfigError(key, `'${cidr}' has host bits set; did you mean ${network}/${bits}?`);
     }
     if (bits > 29) {
-        throw new ConfigError(key, `'${cidr}' is too small for a gateway and four nodes; use /29 or larger, e.g. ${network}/24`);
+        throw new ConfigError(key, `'${cidr}' is too small for a gateway and four nodes; use /29 or larger (/25 or larger with the default node addresses .100-.103), e.g. ${network}/24`);
     }
     return [network, bits];
 }
@@ -488,7 +488,9 @@ export function loadClusterConfig(): ClusterConfig {
         try {
             raw[key] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
         } catch {
-            throw new ConfigError(key, `is not valid JSON: ${v}`);
+            throw new ConfigError(key, key === "pullSecret"
+                ? "is not JSON; set it from your pull-secret file: pulumi config set --secret pullSecret < ~/.pull-secret.json"
+                : `is not valid JSON: ${v}`);
         }
     }
     return parseClusterConfig(raw, pulumi.getStack());

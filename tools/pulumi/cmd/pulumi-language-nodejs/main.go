@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/shlex"
 	"google.golang.org/grpc"
@@ -61,6 +62,17 @@ type host struct {
 	tracing       string
 	cancel        context.CancelFunc
 	cancelCtx     context.Context
+	watching      sync.Once
+}
+
+// watchEngine stops the host (and the program it runs) once the engine at addr stops answering,
+// so that a CLI killed with SIGKILL leaves no language host or node process behind.
+func (h *host) watchEngine(addr string) {
+	h.watching.Do(func() {
+		if err := rpcutil.Healthcheck(h.cancelCtx, addr, 10*time.Second, h.cancel); err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: cannot watch the engine at %s: %v\n", addr, err)
+		}
+	})
 }
 
 func main() {
@@ -79,8 +91,16 @@ func main() {
 	h := &host{tracing: *tracing, cancelCtx: ctx, cancel: cancel}
 	if args := flag.Args(); len(args) > 0 {
 		h.engineAddress = args[0]
+		h.watchEngine(args[0])
 	}
+	// The server stops when the engine is gone (watchEngine) or the Cancel RPC came.
+	stop := make(chan bool)
+	go func() {
+		<-ctx.Done()
+		close(stop)
+	}()
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
 			return nil
@@ -98,8 +118,11 @@ func main() {
 
 func (h *host) Handshake(_ context.Context, req *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.engineAddress = req.GetEngineAddress()
+	h.mu.Unlock()
+	if req.GetEngineAddress() != "" {
+		h.watchEngine(req.GetEngineAddress())
+	}
 	return &pulumirpc.LanguageHandshakeResponse{}, nil
 }
 
