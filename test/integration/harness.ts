@@ -99,3 +99,23 @@ export async function resolve(server: string, name: string): Promise<string[]> {
 export function domainUuid(name: string): string | null {
     return virsh("domuuid", name)?.trim() || null;
 }
+
+/**
+ * The number of resources in a stack's state (`pulumi stack export`; 0 when it has none).
+ * Secrets stay encrypted: only the resource list is counted.
+ */
+export async function stateResources(stackName: string): Promise<number> {
+    const { execFile } = await import("node:child_process");
+    const out = await new Promise<string>((resolve, reject) => execFile("pulumi", ["stack", "export", "--stack", stackName],
+        { cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err}\n${stderr}`)) : resolve(stdout))));
+    return (JSON.parse(out).deployment?.resources ?? []).length;
+}
+
+/** Names of libvirt domains, networks and pools (any state) that start with `prefix`, e.g. `domain it-x-bad-master-0`. */
+export function libvirtObjectsNamed(prefix: string): string[] {
+    const out: string[] = [];
+    for (const [kind, args] of [["domain", ["list", "--all"]], ["network", ["net-list", "--all"]], ["pool", ["pool-list", "--all"]]] as const) {
+        for (const n of (virsh(...args, "--name") ?? "").split("\n").map((l) => l.trim())) if (n.startsWith(prefix)) out.push(`${kind} ${n}`);
+    }
+    return out;
+}
