@@ -74,16 +74,8 @@ var specs = map[string]*resSpec{
 	},
 	TokenSelfSignedCert: {
 		token: TokenSelfSignedCert,
-		inputs: append([]prop{
-			{name: "privateKeyPem", typ: tString},
-			{name: "privateKeyPemWo", typ: tString, writeOnly: true},
-			{name: "privateKeyPemWoVersion", typ: tInt},
-			{name: "subject", typ: tSubject},
-			{name: "dnsNames", typ: tStrings},
-			{name: "ipAddresses", typ: tStrings},
-			{name: "uris", typ: tStrings},
-			{name: "setAuthorityKeyId", typ: tBool, def: pv(false)},
-		}, certInputs()...),
+		inputs: concat(keyInputs("privateKeyPem"), subjectInputs(),
+			[]prop{{name: "setAuthorityKeyId", typ: tBool, def: pv(false)}}, certInputs()),
 		outputs:       withOutputs(certOutputs, "keyAlgorithm"),
 		secretOutputs: []string{"privateKeyPem"},
 		cert:          true,
@@ -93,16 +85,8 @@ var specs = map[string]*resSpec{
 		create: createSelfSignedCert,
 	},
 	TokenCertRequest: {
-		token: TokenCertRequest,
-		inputs: []prop{
-			{name: "privateKeyPem", typ: tString},
-			{name: "privateKeyPemWo", typ: tString, writeOnly: true},
-			{name: "privateKeyPemWoVersion", typ: tInt},
-			{name: "subject", typ: tSubject},
-			{name: "dnsNames", typ: tStrings},
-			{name: "ipAddresses", typ: tStrings},
-			{name: "uris", typ: tStrings},
-		},
+		token:         TokenCertRequest,
+		inputs:        concat(keyInputs("privateKeyPem"), subjectInputs()),
 		outputs:       map[string]propType{"certRequestPem": tString, "keyAlgorithm": tString},
 		secretOutputs: []string{"privateKeyPem"},
 		validate: func(v view) []failure {
@@ -112,13 +96,10 @@ var specs = map[string]*resSpec{
 	},
 	TokenLocallySignedCert: {
 		token: TokenLocallySignedCert,
-		inputs: append([]prop{
+		inputs: concat([]prop{
 			{name: "certRequestPem", typ: tString, required: true},
 			{name: "caCertPem", typ: tString, required: true},
-			{name: "caPrivateKeyPem", typ: tString},
-			{name: "caPrivateKeyPemWo", typ: tString, writeOnly: true},
-			{name: "caPrivateKeyPemWoVersion", typ: tInt},
-		}, certInputs()...),
+		}, keyInputs("caPrivateKeyPem"), certInputs()),
 		outputs:       withOutputs(certOutputs, "caKeyAlgorithm"),
 		secretOutputs: []string{"caPrivateKeyPem"},
 		cert:          true,
@@ -127,6 +108,33 @@ var specs = map[string]*resSpec{
 		},
 		create: createLocallySignedCert,
 	},
+}
+
+// keyInputs: a PEM private key input, its write-only variant and that variant's version.
+func keyInputs(name string) []prop {
+	return []prop{
+		{name: name, typ: tString},
+		{name: name + "Wo", typ: tString, writeOnly: true},
+		{name: name + "WoVersion", typ: tInt},
+	}
+}
+
+// subjectInputs: the subject and the subject alternative names of a certificate or request.
+func subjectInputs() []prop {
+	return []prop{
+		{name: "subject", typ: tSubject},
+		{name: "dnsNames", typ: tStrings},
+		{name: "ipAddresses", typ: tStrings},
+		{name: "uris", typ: tStrings},
+	}
+}
+
+func concat(lists ...[]prop) []prop {
+	var out []prop
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
 }
 
 func certInputs() []prop {
