@@ -60,6 +60,20 @@ func resType(urn, typ string) string {
 	return urn
 }
 
+// specAndProps finds the resource's spec from its URN or type and decodes one property map of
+// the request (secrets and unknowns kept).
+func specAndProps(urn, typ string, props *structpb.Struct) (*resSpec, resource.PropertyMap, error) {
+	spec, err := lookup(resType(urn, typ))
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := unmarshal(props)
+	if err != nil {
+		return nil, nil, err
+	}
+	return spec, m, nil
+}
+
 // GetPluginInfo reports the plugin version.
 func (s *Server) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
 	return &pulumirpc.PluginInfo{Version: s.version}, nil
@@ -117,11 +131,7 @@ func (s *Server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulum
 
 // Check applies defaults and validates the inputs of a resource.
 func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	spec, err := lookup(resType(req.GetUrn(), req.GetType()))
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal(req.GetNews())
+	spec, news, err := specAndProps(req.GetUrn(), req.GetType(), req.GetNews())
 	if err != nil {
 		return nil, err
 	}
@@ -175,11 +185,7 @@ func (spec *resSpec) check(news resource.PropertyMap) (resource.PropertyMap, []f
 // earlyRenewalHours, which updates in place; a certificate that is due for renewal
 // (now >= validityEndTime - earlyRenewalHours) is replaced too.
 func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	spec, err := lookup(resType(req.GetUrn(), req.GetType()))
-	if err != nil {
-		return nil, err
-	}
-	olds, err := unmarshal(req.GetOlds())
+	spec, olds, err := specAndProps(req.GetUrn(), req.GetType(), req.GetOlds())
 	if err != nil {
 		return nil, err
 	}
@@ -246,11 +252,7 @@ func (s *Server) renewalDue(olds, news view) bool {
 // Create generates the key, request or certificate. During a preview the computed outputs are
 // unknown.
 func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	spec, err := lookup(resType(req.GetUrn(), req.GetType()))
-	if err != nil {
-		return nil, err
-	}
-	inputs, err := unmarshal(req.GetProperties())
+	spec, inputs, err := specAndProps(req.GetUrn(), req.GetType(), req.GetProperties())
 	if err != nil {
 		return nil, err
 	}
@@ -298,11 +300,7 @@ func (spec *resSpec) outputsOf(inputs, computed resource.PropertyMap) resource.P
 
 // Read (refresh) returns the stored state with readyForRenewal recomputed.
 func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	spec, err := lookup(resType(req.GetUrn(), req.GetType()))
-	if err != nil {
-		return nil, err
-	}
-	state, err := unmarshal(req.GetProperties())
+	spec, state, err := specAndProps(req.GetUrn(), req.GetType(), req.GetProperties())
 	if err != nil {
 		return nil, err
 	}
@@ -336,11 +334,7 @@ func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 
 // Update applies an in-place change; only earlyRenewalHours can change without replacement.
 func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	spec, err := lookup(resType(req.GetUrn(), req.GetType()))
-	if err != nil {
-		return nil, err
-	}
-	olds, err := unmarshal(req.GetOlds())
+	spec, olds, err := specAndProps(req.GetUrn(), req.GetType(), req.GetOlds())
 	if err != nil {
 		return nil, err
 	}
