@@ -27,6 +27,42 @@ export function appsDnsmasqOptions(c: ClusterConfig): { optionName: string; opti
     return c.nodes.masters.map((m) => ({ optionName: "address", optionValue: `/apps.${c.clusterName}.${c.baseDomain}/${m.ip}` }));
 }
 
+/**
+ * The network's DHCP reservations, MAC → IP → name, one per node of the cluster, the bootstrap
+ * node's included whether or not it exists (spec/README.md "MACs and names"; openshift-install's
+ * libvirt platform reserved them through each domain's `network_interface.addresses`).
+ *
+ * They are written into the network's definition as libvirt's own
+ * `<ip><dhcp><host mac=… name=… ip=…/>` elements, by an XSLT stylesheet over the XML the provider
+ * generates (provider v0.7.6 has no field for them; it runs `xsltproc`). Reserving through the
+ * domains instead costs one `virsh net-update` per domain, each of which restarts the network's
+ * dnsmasq and holds libvirtd's network lock while the other domains wait to start: ~2 s of every
+ * `pulumi up` (issue 8). Keeping the bootstrap node's reservation lets `bootstrap: false` leave
+ * the network (and so the masters attached to it) untouched; the address stays the bootstrap
+ * node's.
+ * @returns an XSLT 1.0 stylesheet: the provider's network XML, unchanged, plus the `<host>` elements
+ *   in its IPv4 `<dhcp>` element. The values come validated from the config (MAC, IPv4 address,
+ *   DNS label), so none needs XML escaping.
+ */
+export function dhcpReservationsXslt(c: ClusterConfig): string {
+    const hosts = [c.nodes.bootstrap, ...c.nodes.masters]
+        .map((n) => `        <host mac="${n.mac}" name="${n.name}" ip="${n.ip}"/>`);
+    return [
+        `<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">`,
+        `  <xsl:output method="xml" indent="yes"/>`,
+        `  <xsl:template match="@*|node()">`,
+        `    <xsl:copy><xsl:apply-templates select="@*|node()"/></xsl:copy>`,
+        `  </xsl:template>`,
+        `  <xsl:template match="/network/ip[not(@family) or @family='ipv4']/dhcp">`,
+        `    <xsl:copy>`,
+        `      <xsl:apply-templates select="@*|node()"/>`,
+        ...hosts,
+        `    </xsl:copy>`,
+        `  </xsl:template>`,
+        `</xsl:stylesheet>`,
+    ].join("\n");
+}
+
 /** Inputs from the earlier stages. */
 export interface LibvirtInputs {
     /** Node name → Ignition config JSON (secret). */
@@ -39,7 +75,7 @@ export interface LibvirtInputs {
  * DNS records of {@link dnsHosts} and a `*.apps` wildcard; a `dir` storage pool; one base volume
  * (the OS image, or a blank disk) and one copy-on-write volume per node over it; one Ignition
  * volume per node, handed to the VM through fw_cfg (`opt/com.coreos/config`); one domain per
- * node, with a DHCP reservation MAC → IP → hostname.
+ * node, whose MAC the network's DHCP reservations ({@link dhcpReservationsXslt}) map to its IP and name.
  *
  * A node's VM is replaced when its Ignition config changes (Ignition runs at first boot only;
  * libvirt#854) and only then. Masters too: that wipes the etcd member on that VM, which the
@@ -75,6 +111,8 @@ export class LibvirtCluster extends pulumi.ComponentResource {
             addresses: [config.machineNetwork],
             dns: { enabled: true, localOnly: true, hosts: dnsHosts(config) },
             dnsmasqOptions: { options: appsDnsmasqOptions(config) },
+            // DHCP reservations MAC → IP → name for every node (a change replaces the network).
+            xml: { xslt: dhcpReservationsXslt(config) },
             autostart: true,
         }, {
             ...child,
@@ -128,10 +166,10 @@ export class LibvirtCluster extends pulumi.ComponentResource {
                 disks: [{ volumeId: disk.id }],
                 networkInterfaces: [{
                     networkId: network.id,
-                    // DHCP reservation: this MAC gets this IP and name.
+                    // The network's DHCP reservation for this MAC gives the node its IP and name
+                    // (dhcpReservationsXslt); no addresses here, which would make the provider
+                    // add the same reservation again with a `net-update` per domain.
                     mac: n.mac,
-                    addresses: [n.ip],
-                    hostname: n.name,
                     waitForLease: false,
                 }],
                 // Ignition reads opt/com.coreos/config from fw_cfg at first boot.
@@ -144,9 +182,8 @@ export class LibvirtCluster extends pulumi.ComponentResource {
                 // A changed Ignition config must reach the VM, and only a new VM reads it.
                 replaceOnChanges: ["coreosIgnition"],
                 deleteBeforeReplace: true,
-                // The provider reads addresses back from DHCP leases, which a VM that has not
-                // booted (or uses its static address) never takes, so a refresh would always
-                // report them missing. The reservation is ours; an address change also changes
+                // The provider reads addresses back from DHCP leases, which come and go with
+                // the VM; the reservation is the network's, and an address change also changes
                 // the node's Ignition config (its keyfile) and so replaces the VM anyway.
                 ignoreChanges: ["networkInterfaces[0].addresses"],
             });

@@ -1,7 +1,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { appsDnsmasqOptions, dnsHosts, LibvirtCluster } from "../../components/libvirt";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { appsDnsmasqOptions, dhcpReservationsXslt, dnsHosts, LibvirtCluster } from "../../components/libvirt";
 import { localConfig } from "../support/config";
 
 interface Registered { type: string; name: string; inputs: Record<string, any>; provider?: string }
@@ -40,6 +44,27 @@ test("DNS: node names, api/api-int round-robin over bootstrap and masters, etcd-
     assert.deepEqual(after, hosts.filter((h) => h.ip !== "10.20.0.100"));
 });
 
+test("DHCP reservations: xsltproc adds one <host> per node, the bootstrap node's even after the pivot, and keeps the rest", () => {
+    // What the provider generates for the network (trimmed), through the stylesheet with the
+    // same xsltproc the provider runs.
+    const generated = `<network><name>n</name><dns enable="yes"><host ip="10.20.0.100"><hostname>api</hostname></host></dns>` +
+        `<ip address="10.20.0.1" prefix="24"><dhcp><range start="10.20.0.2" end="10.20.0.254"/></dhcp></ip></network>`;
+    for (const bootstrap of [true, false]) {
+        const c = lab({ bootstrap });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "othw-xslt-"));
+        fs.writeFileSync(`${dir}/net.xsl`, dhcpReservationsXslt(c));
+        fs.writeFileSync(`${dir}/net.xml`, generated);
+        const out = spawnSync("xsltproc", ["--nonet", `${dir}/net.xsl`, `${dir}/net.xml`], { encoding: "utf8" });
+        fs.rmSync(dir, { recursive: true });
+        assert.equal(out.status, 0, out.stderr);
+        const hosts = [...out.stdout.matchAll(/<host mac="([^"]+)" name="([^"]+)" ip="([^"]+)"\/>/g)].map((m) => m.slice(1));
+        assert.deepEqual(hosts, [c.nodes.bootstrap, ...c.nodes.masters].map((n) => [n.mac, n.name, n.ip]));
+        assert.match(out.stdout, /<range start="10\.20\.0\.2" end="10\.20\.0\.254"\/>\s*<host /, "the range is kept, the hosts follow it");
+        assert.match(out.stdout, /<dns enable="yes">\s*<host ip="10\.20\.0\.100">\s*<hostname>api<\/hostname>/, "DNS is untouched");
+    }
+    assert.equal(dhcpReservationsXslt(lab({ bootstrap: false })), dhcpReservationsXslt(lab()), "the pivot does not replace the network");
+});
+
 test("LibvirtCluster: network, pool, one base volume, and per node a COW disk, an Ignition volume and a domain", async () => {
     const c = lab();
     const ignition = Object.fromEntries(["bootstrap", "master-0", "master-1", "master-2"].map((n) => [n, pulumi.secret(`{"ign":"${n}"}`)]));
@@ -74,7 +99,9 @@ test("LibvirtCluster: network, pool, one base volume, and per node a COW disk, a
     assert.equal(m1.inputs.coreosIgnition, "ocp-master-1-ignition-id");
     assert.deepEqual(m1.inputs.disks, [{ volumeId: "ocp-master-1-disk-id" }]);
     const nic = m1.inputs.networkInterfaces[0];
-    assert.deepEqual([nic.networkId, nic.mac, nic.addresses, nic.hostname], ["ocp-network-id", c.nodes.masters[1].mac, ["10.20.0.102"], "master-1"]);
+    assert.deepEqual([nic.networkId, nic.mac, nic.addresses, nic.hostname], ["ocp-network-id", c.nodes.masters[1].mac, undefined, undefined],
+        "the MAC only: the network's DHCP reservation gives the IP and name");
+    assert.equal(network.inputs.xml.xslt, dhcpReservationsXslt(c));
     assert.deepEqual(infra.nodes.map((n) => [n.name, n.role, n.ip]), [
         ["bootstrap", "bootstrap", "10.20.0.100"], ["master-0", "master", "10.20.0.101"], ["master-1", "master", "10.20.0.102"], ["master-2", "master", "10.20.0.103"]]);
     assert.match(c.nodes.masters[1].mac, /^52:54:00(:[0-9a-f]{2}){3}$/);
