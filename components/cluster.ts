@@ -32,7 +32,7 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
             manifests: this.staticPods.files,
             pki: this.pki.nodeFiles,
             pullSecret: loadPullSecret(),
-            dependsOn: Object.values(this.staticPods.resources),
+            dependsOn: [this.staticPods.resource],
         }, { parent: this });
         this.infra = new LibvirtCluster(name, config, { ignition: this.ignition.configs }, { parent: this });
         this.registerOutputs({ clusterDomain: this.clusterDomain });

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { RenderedFile } from "../assets";
+import { RenderedFiles } from "../assets";
 import type { ClusterConfig } from "../config";
 import type { NodeFileMap } from "../pki";
 import type { NodeFiles } from "../rendered-manifests";
@@ -57,10 +57,10 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
             this.configs[m.name] = pulumi.secret(pulumi.all([inputs.pki, inputs.pullSecret]).apply(([pki, pullSecret]) =>
                 json(masterIgnition({ config, node: m, manifests: inputs.manifests[m.name], pki: pki.masters ?? {}, pullSecret, mco }))));
         }
-        for (const [node, content] of Object.entries(this.configs)) {
-            new RenderedFile(`${config.stack}/${node}.ign`, { path: `assets/${config.stack}/${node}.ign`, content, mode: 0o600 },
-                { parent: this, additionalSecretOutputs: ["sha256"], dependsOn: inputs.dependsOn });
-        }
+        new RenderedFiles(`${config.stack}/ignition`, {
+            root: `assets/${config.stack}`,
+            files: Object.fromEntries(Object.entries(this.configs).map(([node, content]) => [`${node}.ign`, { content, mode: 0o600 }])),
+        }, { parent: this, dependsOn: inputs.dependsOn });
         this.registerOutputs({});
     }
 }

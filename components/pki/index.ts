@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { RenderedFile } from "../assets";
+import { RenderedFiles } from "../assets";
 import type { ClusterConfig } from "../config";
 import { renderKubeconfig } from "../kubeconfig";
 import { BOOTSTRAP_SECRETS_DIR, kubeconfig as kubeconfigPath, MASTER_BOOTSTRAP_KUBECONFIG } from "../node-paths";
@@ -37,8 +37,8 @@ export class ClusterPki extends pulumi.ComponentResource {
     readonly kubeconfigs: Record<string, pulumi.Output<string>> = {};
     /** Every file the nodes get from the PKI, by node name ("masters" for every master) and path; secret. */
     readonly nodeFiles: pulumi.Output<NodeFileMap>;
-    /** The asset-directory files, by path under `assets/<stack>/`, e.g. `tls/admin.key`. */
-    readonly assets: Record<string, RenderedFile> = {};
+    /** The asset-directory files `assets/<stack>/tls/*` and `auth/*` (keys: e.g. `tls/admin.key`), one resource. */
+    readonly assets: RenderedFiles;
 
     constructor(name: string, config: ClusterConfig, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:pki:ClusterPki", name, {}, opts);
@@ -108,13 +108,13 @@ export class ClusterPki extends pulumi.ComponentResource {
             });
         }
 
-        for (const f of files) {
-            this.assets[f.asset] = new RenderedFile(`${config.stack}/${f.asset}`, {
-                path: `assets/${config.stack}/${f.asset}`,
+        this.assets = new RenderedFiles(`${config.stack}/pki`, {
+            root: `assets/${config.stack}`,
+            files: Object.fromEntries(files.map((f) => [f.asset, {
                 content: f.secret ? pulumi.secret(f.content) : f.content,
                 mode: f.secret ? 0o600 : 0o644,
-            }, { parent: this, additionalSecretOutputs: f.secret ? ["sha256"] : [] });
-        }
+            }])),
+        }, { parent: this });
         this.nodeFiles = pulumi.secret(pulumi.all(files.map((f) => f.content)).apply((contents) => {
             const out: NodeFileMap = {};
             files.forEach((f, i) => {

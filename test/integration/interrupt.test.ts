@@ -26,12 +26,12 @@ interface Point {
 const POINTS: Point[] = [
     { signal: "SIGINT", phase: "before the program registered anything", delayMs: 1000 },
     { signal: "SIGINT", phase: "PKI: private keys being generated", trigger: /tls:index:PrivateKey \S+ creating/, delayMs: 0 },
-    { signal: "SIGINT", phase: "manifests being written", trigger: /RenderedFile bootstrap\/\S+ creating/, delayMs: 0 },
+    { signal: "SIGINT", phase: "manifests being written", trigger: /RenderedFiles \S+\/manifests creating/, delayMs: 0 },
     { signal: "SIGINT", phase: "libvirt: domains being defined", trigger: /libvirt:index:Domain \S+ creating/, delayMs: 0 },
     { signal: "SIGKILL", phase: "PKI: certificates being signed", trigger: /tls:index:LocallySignedCert \S+ creating/, delayMs: 0 },
     { signal: "SIGKILL", phase: "libvirt: network being created", trigger: /libvirt:index:Network \S+ creating/, delayMs: 500 },
     { signal: "SIGKILL", phase: "libvirt: domains being defined", trigger: /libvirt:index:Domain \S+ creating/, delayMs: 200 },
-    { signal: "SIGKILL", phase: "libvirt: domains defined, being started", trigger: /libvirt:index:Domain \S+ creating/, delayMs: 2500 },
+    { signal: "SIGKILL", phase: "libvirt: domains defined, being started", trigger: /libvirt:index:Domain \S+ creating/, delayMs: 600 },
 ];
 
 let stack: Stack;

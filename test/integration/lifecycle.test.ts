@@ -52,7 +52,7 @@ async function steps(opts: { refresh?: boolean } = {}): Promise<{ summary: Recor
 
 test("the local path: preview, up, no drift, one-flag change, drift repair, pivot, destroy", async () => {
     const assets = path.join(ROOT, "assets", stack.name);
-    const apiserver = "bootstrap/etc/kubernetes/manifests/kube-apiserver-bootstrap.yaml";
+    const apiserver = "manifests/bootstrap/etc/kubernetes/manifests/kube-apiserver-bootstrap.yaml";
 
     const first = await timed("preview (new stack)", () => stack.preview());
     const RESOURCES = first.changeSummary.create ?? 0;
@@ -73,6 +73,10 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     const netXml = virsh("net-dumpxml", prefix) ?? "";
     assert.match(netXml, new RegExp(`<ip family='ipv4' address='${NET}\\.1' prefix='24'>`));
     assert.match(netXml, /<domain name='it\.lab\.local' localOnly='yes'\/>/);
+    // DHCP reservations, in the network's own definition: MAC → IP → name for every node.
+    for (const n of up.outputs.nodes.value as { name: string; ip: string; mac: string }[]) {
+        assert.match(netXml, new RegExp(`<host mac='${n.mac}' name='${n.name}' ip='${n.ip.replace(/\./g, "\\.")}'/>`), `${n.name} has its reservation`);
+    }
     assert.match(virsh("pool-info", prefix) ?? "", /State:\s+running/);
     const vols = (virsh("vol-list", prefix) ?? "").split("\n").map((l) => l.trim().split(/\s+/)[0]).filter((n) => n.startsWith(prefix)).sort();
     assert.deepEqual(vols, [`${prefix}-base.qcow2`, ...NODES.flatMap((n) => [`${prefix}-${n}.ign`, `${prefix}-${n}.qcow2`])].sort());
@@ -123,8 +127,11 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     if (process.env.SHOW_PREVIEW) console.log(flag.stdout);
     assert.deepEqual(flag.steps, [
         `replace othw-bootstrap`.replace("othw", "it"), `replace it-bootstrap-ignition`,
-        `update ${apiserver}`, `update ${stack.name}/bootstrap.ign`,
+        `update ${stack.name}/manifests`, `update ${stack.name}/ignition`,
     ].sort());
+    // The asset update names the one file that changes, as the property that differs.
+    assert.match(flag.stdout, new RegExp(`~ ${apiserver.replace(/\./g, "\\.")}\\s*: \\{`), "the diff names the manifest");
+    assert.doesNotMatch(flag.stdout, /~ manifests\/bootstrap\/etc\/kubernetes\/manifests\/etcd-bootstrap/, "and no other");
     if (process.env.SHOW_PREVIEW) console.log(flag.stdout);
     assert.match(flag.stdout, /"--v=2" => "--v=4"/, "the diff names the changed flag");
     await timed("up (one flag)", () => stack.up());
