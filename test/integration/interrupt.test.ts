@@ -94,7 +94,7 @@ function interruptedUp(p: Point): Promise<{ fired: boolean; atSecs: number; inFl
             for (const l of lines) {
                 const m = /^\s*\+\s+(\S+) (\S+) (creating|created)/.exec(l);
                 // Component resources stay "creating" until the end; only real ones count.
-                if (m && /^(tls|libvirt|pulumi-nodejs):/.test(m[1])) {
+                if (m && /^(tls|libvirt):|:RenderedFiles$/.test(m[1])) {
                     const what = `${m[1].replace(/^.*:/, "")} ${m[2]}`;
                     if (m[3] === "creating") inFlight.add(what); else { inFlight.delete(what); created++; }
                 }

@@ -146,7 +146,7 @@ test("ClusterPki wires every certificate to its signer, key and CSR", async () =
     assert.equal(await isSecret(pki.kubeconfigs.admin), true);
     assert.equal(await isSecret(pki.nodeFiles), true);
     await value(pki.assets.urn);
-    const [assets] = registered.filter((r) => r.type === "pulumi-nodejs:dynamic/assets:RenderedFiles");
+    const [assets] = registered.filter((r) => r.type === "openshift-hard-way:index:RenderedFiles");
     assert.equal(assets.inputs.root, "assets/local");
     const paths = Object.keys(assets.inputs).filter((k) => k !== "root" && !k.startsWith("__"));
     const secretFiles = paths.filter((p) => /\.key$|kubeconfig$/.test(p));
