@@ -210,10 +210,7 @@ func (s *Server) GetMappings(context.Context, *pulumirpc.GetMappingsRequest) (*p
 
 // Check validates the inputs and returns them unchanged.
 func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	if err := checkType(req.GetUrn(), req.GetType()); err != nil {
-		return nil, err
-	}
-	news, err := unmarshal(req.GetNews())
+	news, err := props(req.GetUrn(), req.GetType(), req.GetNews())
 	if err != nil {
 		return nil, err
 	}
@@ -336,18 +333,33 @@ func apply(root string, files map[string]file, sums map[string]string, modes map
 	return newSums, newModes, nil
 }
 
+// props checks the resource type and decodes one property map of a request.
+func props(urn, typ string, s *structpb.Struct) (resource.PropertyMap, error) {
+	if err := checkType(urn, typ); err != nil {
+		return nil, err
+	}
+	return unmarshal(s)
+}
+
+// inputsOf checks the resource type and decodes the inputs of a Create or Update into root and
+// files; malformed inputs (which Check has reported already) are an InvalidArgument error.
+func inputsOf(urn, typ string, s *structpb.Struct) (string, map[string]file, error) {
+	m, err := props(urn, typ, s)
+	if err != nil {
+		return "", nil, err
+	}
+	root, files, failures := filesOf(m)
+	if len(failures) > 0 {
+		return "", nil, status.Errorf(codes.InvalidArgument, "%s: %s", failures[0][0], failures[0][1])
+	}
+	return root, files, nil
+}
+
 // Create writes every file.
 func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	if err := checkType(req.GetUrn(), req.GetType()); err != nil {
-		return nil, err
-	}
-	inputs, err := unmarshal(req.GetProperties())
+	root, files, err := inputsOf(req.GetUrn(), req.GetType(), req.GetProperties())
 	if err != nil {
 		return nil, err
-	}
-	root, files, failures := filesOf(inputs)
-	if len(failures) > 0 {
-		return nil, status.Errorf(codes.InvalidArgument, "%s: %s", failures[0][0], failures[0][1])
 	}
 	sums, modes, err := apply(root, files, nil, nil, req.GetPreview())
 	if err != nil {
@@ -362,20 +374,13 @@ func (s *Server) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulum
 
 // Update writes the files that changed and removes the ones no longer in the inputs.
 func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	if err := checkType(req.GetUrn(), req.GetType()); err != nil {
-		return nil, err
-	}
-	olds, err := unmarshal(req.GetOlds())
+	olds, err := props(req.GetUrn(), req.GetType(), req.GetOlds())
 	if err != nil {
 		return nil, err
 	}
-	news, err := unmarshal(req.GetNews())
+	root, files, err := inputsOf(req.GetUrn(), req.GetType(), req.GetNews())
 	if err != nil {
 		return nil, err
-	}
-	root, files, failures := filesOf(news)
-	if len(failures) > 0 {
-		return nil, status.Errorf(codes.InvalidArgument, "%s: %s", failures[0][0], failures[0][1])
 	}
 	oldSums, oldModes := recorded(olds)
 	sums, modes, err := apply(root, files, oldSums, oldModes, req.GetPreview())
@@ -404,10 +409,7 @@ func (s *Server) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulum
 // back shows as drift in `sha256`/`modes` (a missing file as an empty hash), which the next up
 // writes again.
 func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	if err := checkType(req.GetUrn(), req.GetType()); err != nil {
-		return nil, err
-	}
-	state, err := unmarshal(req.GetProperties())
+	state, err := props(req.GetUrn(), req.GetType(), req.GetProperties())
 	if err != nil {
 		return nil, err
 	}
@@ -436,10 +438,7 @@ func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 
 // Delete removes every recorded file and the directories it empties.
 func (s *Server) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	if err := checkType(req.GetUrn(), req.GetType()); err != nil {
-		return nil, err
-	}
-	state, err := unmarshal(req.GetProperties())
+	state, err := props(req.GetUrn(), req.GetType(), req.GetProperties())
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 
 const urn = "urn:pulumi:t::p::" + TokenRenderedFiles + "::t/pki"
 
-func props(t *testing.T, m resource.PropertyMap) *structpb.Struct {
+func marshalled(t *testing.T, m resource.PropertyMap) *structpb.Struct {
 	t.Helper()
 	s, err := plugin.MarshalProperties(m, marshalOpts)
 	if err != nil {
@@ -63,17 +63,17 @@ func TestRenderedFiles(t *testing.T) {
 		"manifests/b/etc/a.yaml": f("kind: Pod\n", 0o644),
 	}
 
-	chk, err := s.Check(ctx, &pulumirpc.CheckRequest{Urn: urn, News: props(t, v1)})
+	chk, err := s.Check(ctx, &pulumirpc.CheckRequest{Urn: urn, News: marshalled(t, v1)})
 	if err != nil || len(chk.Failures) != 0 {
 		t.Fatalf("check: %v %v", err, chk.GetFailures())
 	}
 	bad := resource.PropertyMap{"root": resource.NewProperty("/abs"), "../x": f("x", 0o644), "y": resource.NewProperty("text")}
-	chk, _ = s.Check(ctx, &pulumirpc.CheckRequest{Urn: urn, News: props(t, bad)})
+	chk, _ = s.Check(ctx, &pulumirpc.CheckRequest{Urn: urn, News: marshalled(t, bad)})
 	if len(chk.Failures) != 3 {
 		t.Fatalf("want 3 failures (absolute root, '..' path, not an object), got %v", chk.Failures)
 	}
 
-	cr, err := s.Create(ctx, &pulumirpc.CreateRequest{Urn: urn, Properties: props(t, v1)})
+	cr, err := s.Create(ctx, &pulumirpc.CreateRequest{Urn: urn, Properties: marshalled(t, v1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestRenderedFiles(t *testing.T) {
 
 	diff := func(news resource.PropertyMap) *pulumirpc.DiffResponse {
 		t.Helper()
-		d, err := s.Diff(ctx, &pulumirpc.DiffRequest{Urn: urn, Olds: state, News: props(t, news)})
+		d, err := s.Diff(ctx, &pulumirpc.DiffRequest{Urn: urn, Olds: state, News: marshalled(t, news)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestRenderedFiles(t *testing.T) {
 	if err := os.WriteFile("assets/t/tls/ca.crt", []byte("CERT"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	up, err := s.Update(ctx, &pulumirpc.UpdateRequest{Urn: urn, Olds: state, News: props(t, v2)})
+	up, err := s.Update(ctx, &pulumirpc.UpdateRequest{Urn: urn, Olds: state, News: marshalled(t, v2)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestPreviewWritesNothing(t *testing.T) {
 	t.Chdir(t.TempDir())
 	s := NewServer("0.1.0")
 	in := resource.PropertyMap{"root": resource.NewProperty("assets/p"), "a.ign": resource.MakeComputed(resource.NewProperty("")), "b.txt": f("B", 0o644)}
-	cr, err := s.Create(context.Background(), &pulumirpc.CreateRequest{Urn: urn, Properties: props(t, in), Preview: true})
+	cr, err := s.Create(context.Background(), &pulumirpc.CreateRequest{Urn: urn, Properties: marshalled(t, in), Preview: true})
 	if err != nil {
 		t.Fatal(err)
 	}
