@@ -283,10 +283,16 @@ func write(root, p string, f file) error {
 	return os.Chmod(full, f.mode)
 }
 
+// topDir is the first path element of root: the asset directory, which holds every stack's
+// files (e.g. "assets" of "assets/local").
+func topDir(root string) string {
+	return strings.SplitN(filepath.Clean(root), string(filepath.Separator), 2)[0]
+}
+
 // remove deletes the files and then the directories they leave empty, up to the first path
 // element of root (the asset directory, kept). Missing files are no error.
 func remove(root string, paths []string) error {
-	top := strings.SplitN(filepath.Clean(root), string(filepath.Separator), 2)[0]
+	top := topDir(root)
 	for _, p := range paths {
 		full := filepath.Join(root, p)
 		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -308,8 +314,7 @@ func apply(root string, files map[string]file, sums map[string]string, modes map
 	newSums, newModes := map[string]string{}, map[string]float64{}
 	if !preview {
 		// The asset directory holds keys and kubeconfigs: only its owner may enter it.
-		top := strings.SplitN(filepath.Clean(root), string(filepath.Separator), 2)[0]
-		for _, d := range []string{top, root} {
+		for _, d := range []string{topDir(root), root} {
 			if err := os.MkdirAll(d, 0o700); err != nil {
 				return nil, nil, err
 			}
