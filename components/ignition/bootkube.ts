@@ -32,12 +32,23 @@ set -euo pipefail
 export KUBECONFIG=${kubeconfig("localhost")}
 log() { echo "bootkube: $*"; }
 
-# wait_for NAME TIMEOUT_SECONDS COMMAND...: polls COMMAND every 5 s until it succeeds.
+# wait_for NAME TIMEOUT_SECONDS COMMAND...: polls COMMAND every 5 s until it succeeds. Whatever
+# COMMAND prints is shown on the journal each time it changes, and the last of it on a timeout:
+# a rejected manifest or a refused certificate shows at once, not as a bare timeout.
 wait_for() {
   local name=$1 timeout=$2; shift 2
-  local deadline=$((SECONDS + timeout))
-  until "$@" >/dev/null 2>&1; do
-    if [ "$SECONDS" -ge "$deadline" ]; then log "timed out waiting for $name"; return 1; fi
+  local deadline=$((SECONDS + timeout)) out="" last=""
+  log "waiting for $name (up to $timeout s)"
+  until out=$("$@" 2>&1); do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "timed out waiting for $name; its last output:"
+      printf '%s\n' "$out" | tail -n 20 | sed 's/^/bootkube:   /'
+      return 1
+    fi
+    if [ "$out" != "$last" ]; then
+      printf '%s\n' "$out" | tail -n 10 | sed "s|^|bootkube: $name: |"
+      last=$out
+    fi
     sleep 5
   done
   log "$name is ready"
@@ -63,9 +74,9 @@ fi${crdCount === 0 ? " # this config carries none" : ` # this config carries ${c
 # 4. The cluster manifests, in file-name order. A manifest whose type is not served yet fails;
 #    retry the whole set until every one applies instead of losing it silently.
 apply_manifests() {
-  local ok=0
+  local ok=0 err
   for m in ${CLUSTER_MANIFESTS_DIR}/*.yaml; do
-    oc apply -f "$m" >/dev/null || { log "not yet: $m"; ok=1; }
+    if ! err=$(oc apply -f "$m" 2>&1 >/dev/null); then echo "not yet: $m: $err"; ok=1; fi
   done
   return $ok
 }

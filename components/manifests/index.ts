@@ -93,7 +93,15 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
         "02-rbac.yaml": [
             // Kubelets on masters bootstrap as system:bootstrapper: create and watch their CSRs.
             binding("system:bootstrapper", "system:node-bootstrapper", "system:bootstrapper"),
-            binding("system:node-admin", "system:node-admin", "system:admin"),
+            // ... and have their client CSRs approved without a human: kube-controller-manager's
+            // csrapproving controller approves a kubelet client CSR when its requester may
+            // `create` `certificatesigningrequests/nodeclient` (kubernetes/kubernetes
+            // pkg/controller/certificates/approver/sarapprove.go, release-1.31); this ClusterRole
+            // is one of the API server's bootstrap roles (plugin/pkg/auth/authorizer/rbac/
+            // bootstrappolicy/controller_policy.go). No binding for `system:admin`: it is in
+            // `system:masters`, which may do everything, and `system:node-admin` is no
+            // Kubernetes role (a real API server refuses the binding with NotFound).
+            binding("system:bootstrapper-nodeclient", "system:certificates.k8s.io:certificatesigningrequests:nodeclient", "system:bootstrapper"),
             // kube-proxy on the masters runs as system:bootstrapper too.
             binding("system:bootstrapper-proxy", "system:node-proxier", "system:bootstrapper"),
         ],
@@ -109,7 +117,11 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
                 platform: "None",
                 platformStatus: { type: "None" },
                 apiServerURL: apiServerUrl(c),
-                apiServerInternalURL: apiServerInternalUrl(c),
+                // The field is `apiServerInternalURI` (URI, not URL): the Infrastructure CRD of
+                // openshift/api release-4.18 (config/v1/types_infrastructure.go) has no
+                // `apiServerInternalURL`, and a real kube-apiserver rejects the object with
+                // `strict decoding error: unknown field "status.apiServerInternalURL"`.
+                apiServerInternalURI: apiServerInternalUrl(c),
                 // Anything else makes config-operator go Degraded.
                 controlPlaneTopology: "HighlyAvailable",
                 infrastructureTopology: "HighlyAvailable",

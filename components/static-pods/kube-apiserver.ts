@@ -47,6 +47,12 @@ export function kubeApiserverPod(c: ClusterConfig): IPod {
                 `--service-account-signing-key-file=${secret("service-account.key")}`,
                 `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
                 `--api-audiences=${SERVICE_ACCOUNT_ISSUER}`,
+                // The address the API server advertises to the cluster (the `kubernetes` Service's
+                // endpoint): the bootstrap node's own. Left out, kube-apiserver picks the address
+                // of the interface holding the default route, and exits with "Unable to find
+                // suitable network address ... no default routes found" on a host without one
+                // (k8s.io/apimachinery pkg/util/net/interface.go, ChooseHostInterface).
+                `--advertise-address=${c.nodes.bootstrap.ip}`,
                 // ClusterIPs come from the service network; must equal the controller manager's.
                 `--service-cluster-ip-range=${c.serviceNetwork}`,
                 // Kubelets are authorised by the Node authorizer, everyone else by RBAC.

@@ -148,7 +148,7 @@ test("the base domain changes no static pod, only the cluster's identity and URL
     const keys = changed({ baseDomain: "example.org" });
     assert.ok(keys.every((k) => k.includes(MAN)), `a static pod changed: ${keys.filter((k) => !k.includes(MAN))}`);
     assert.deepEqual(keys, [
-        `bootstrap:${MAN}/03-infrastructure.yaml#[0].status.apiServerInternalURL`,
+        `bootstrap:${MAN}/03-infrastructure.yaml#[0].status.apiServerInternalURI`,
         `bootstrap:${MAN}/03-infrastructure.yaml#[0].status.apiServerURL`,
         `bootstrap:${MAN}/03-infrastructure.yaml#[0].status.infrastructureName`,
         `bootstrap:${MAN}/05-dns.yaml#[0].spec.baseDomain`,
@@ -157,7 +157,7 @@ test("the base domain changes no static pod, only the cluster's identity and URL
     ].sort());
 });
 
-test("master IPs reach no manifest; the bootstrap IP reaches etcd's URLs and the etcd-endpoints annotation", () => {
+test("master IPs reach no manifest; the bootstrap IP reaches etcd's URLs, the API server's advertised address and the etcd-endpoints annotation", () => {
     const masters = [0, 1, 2].map((i) => ({ name: `master-${i}`, ip: `192.168.126.${21 + i}` }));
     assert.deepEqual(changed({ nodes: { masters } }), []);
     const etcd = `bootstrap:${POD}/etcd-bootstrap.yaml#[0].spec.containers[0]`;
@@ -165,6 +165,7 @@ test("master IPs reach no manifest; the bootstrap IP reaches etcd's URLs and the
         `${etcd}.command[--advertise-client-urls]`,
         `${etcd}.command[--initial-advertise-peer-urls]`,
         `${etcd}.env[ETCD_INITIAL_CLUSTER]`,
+        `bootstrap:${POD}/kube-apiserver-bootstrap.yaml#[0].spec.containers[0].command[--advertise-address]`,
         `bootstrap:${MAN}/05c-etcd-endpoints.yaml#[0].metadata.annotations.alpha.installer.openshift.io/etcd-bootstrap`,
     ].sort());
 });
@@ -195,6 +196,13 @@ test("the fixes to the tutorial are in place", () => {
     const files = render(localConfig()).bootstrap as Record<string, any[]>;
     const api = files[`${POD}/kube-apiserver-bootstrap.yaml`][0].spec.containers[0].command as string[];
     assert.ok(api.includes("--requestheader-allowed-names=system:openshift-aggregator"));
+    assert.ok(api.includes("--advertise-address=192.168.126.100"), "the API server advertises the bootstrap node's address");
+    const infra = files[`${MAN}/03-infrastructure.yaml`][0];
+    assert.equal(infra.status.apiServerInternalURI, "https://api-int.othw.lab.local:6443");
+    assert.equal(infra.status.apiServerInternalURL, undefined, "the CRD has no apiServerInternalURL");
+    const roles = files[`${MAN}/02-rbac.yaml`].map((b) => b.roleRef.name);
+    assert.ok(roles.includes("system:certificates.k8s.io:certificatesigningrequests:nodeclient"), "masters' client CSRs are auto-approved");
+    assert.ok(!roles.includes("system:node-admin"), "no binding to a role Kubernetes does not have");
     const kcm = files[`${POD}/kube-controller-manager-bootstrap.yaml`][0].spec.containers[0].command as string[];
     assert.ok(kcm.includes("--node-cidr-mask-size=23"));
     const endpoints = files[`${MAN}/05c-etcd-endpoints.yaml`][0];
