@@ -16,3 +16,5 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
 fi
 export LIBVIRT_DEFAULT_URI="${LIBVIRT_DEFAULT_URI:-qemu:///system}"
 unset _othw_root
+# The Kubernetes binaries of the rehearsal (tools/rehearse), built by tools/setup from tools/kube.
+export OTHW_KUBE_BIN="${OTHW_KUBE_BIN:-${OTHW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openshift-hard-way}/kube/bin}"

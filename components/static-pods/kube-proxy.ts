@@ -25,6 +25,14 @@ export function kubeProxyPod(c: ClusterConfig): IPod {
                 `--kubeconfig=${MASTER_BOOTSTRAP_KUBECONFIG}`,
                 // Traffic from outside the pod network to a ClusterIP is masqueraded.
                 `--cluster-cidr=${c.clusterNetwork.cidr}`,
+                // Leave the connection-tracking table's size to the node: without this, kube-proxy
+                // raises the host-wide nf_conntrack_max to 32768 per core (at least 131072), and
+                // exits where it may not ("open /proc/sys/net/netfilter/nf_conntrack_max:
+                // permission denied" outside the host's network namespace). On OpenShift the node
+                // tuning operator's openshift-node profile sets it (openshift/cluster-node-tuning-operator
+                // assets/tuned/openshift-node/tuned.conf, release-4.18); 0 is kube-proxy's
+                // documented "leave as is" (kubernetes/kubernetes cmd/kube-proxy/app/options.go, release-1.31).
+                "--conntrack-max-per-core=0",
                 "--v=2",
             ],
             // Writes iptables rules on the host.
