@@ -311,10 +311,10 @@ export const rawConfigSchema = obj({
             { default: "`qemu:///system`", meaning: "libvirt connection URI, as `virsh -c` takes it; checked to answer before anything is created" }),
         poolPath: doc(checked(str(), poolPathProblem).optional(),
             { default: "`/var/lib/libvirt/openshift-hard-way/<stack>`", meaning: "directory of the cluster's storage pool (mode 0700): absolute, normalized, not `/` or a system directory, not inside another stack's pool" }),
-        qemuOwner: doc(checked(str(), (v) => (/^\d+:\d+$/.test(v) ? undefined : `${show(v)} is not <uid>:<gid>, e.g. 64055:108 (id libvirt-qemu on the libvirt host)`)).optional(),
-            { default: "QEMU's user on this host for `qemu:///system`", meaning: "`<uid>:<gid>` QEMU runs as on the libvirt host, which owns the pool directory (0700) and the volumes (0600); needed for a remote URI, else the pool and volumes keep the provider's modes (0644 volumes) and every run warns" }),
         domainType: doc(z.enum(["kvm", "qemu"], { error: (iss) => `${show(iss.input)} must be kvm (hardware virtualization) or qemu (software emulation, no /dev/kvm)` }).default(DEFAULTS.libvirt.domainType),
             { default: "`kvm`", meaning: "`kvm` (CPU host-passthrough) or `qemu` (software emulation; the `local` stack)" }),
+        qemuOwner: doc(checked(str(), (v) => (/^\d+:\d+$/.test(v) ? undefined : `${show(v)} is not <uid>:<gid>, e.g. 64055:108 (id libvirt-qemu on the libvirt host)`)).optional(),
+            { default: "QEMU's user on this host for `qemu:///system`", meaning: "`<uid>:<gid>` QEMU runs as on the libvirt host, which owns the pool directory (0700) and the volumes (0600); needed for a remote URI, else the pool and volumes keep the provider's modes (0644 volumes) and every run warns" }),
     }).prefault({}),
 });
 
