@@ -1,12 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConfig, ConfigError, loadClusterConfig } from "./components/config";
+import { assertOwnPassphrase, ClusterConfig, ConfigError, loadClusterConfig } from "./components/config";
 import { OpenShiftCluster } from "./components/cluster";
+import { assertLibvirtAnswers } from "./components/libvirt";
 
 // One typed config in (stacks/Pulumi.<stack>.yaml), the cluster out. A bad value stops the run
 // before any resource exists, with the message alone (a RunError prints no stack trace).
 let config: ClusterConfig;
 try {
+    assertOwnPassphrase(pulumi.getStack(), process.env);
     config = loadClusterConfig();
+    // A wrong URI or a dead libvirtd: a message naming libvirt.uri now, not a resource failing later.
+    assertLibvirtAnswers(config.libvirt.uri);
 } catch (e) {
     throw e instanceof ConfigError ? new pulumi.RunError(e.message) : e;
 }

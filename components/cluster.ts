@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConfig, loadPullSecret } from "./config";
+import { ClusterConfig, derived, insecureFlags, loadPullSecret } from "./config";
 import { LibvirtCluster } from "./libvirt";
-import { apiServerUrl } from "./manifests";
 import { ClusterPki } from "./pki";
 import { IgnitionConfigs } from "./ignition";
 import { StaticPods } from "./rendered-manifests";
@@ -24,8 +23,12 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
 
     constructor(name: string, config: ClusterConfig, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:index:OpenShiftCluster", name, {}, opts);
-        this.clusterDomain = `${config.clusterName}.${config.baseDomain}`;
-        this.apiServerUrl = apiServerUrl(config);
+        this.clusterDomain = derived(config).clusterDomain;
+        this.apiServerUrl = derived(config).apiServerUrl;
+        // Flags that weaken authentication, which allowInsecureFlags let through: said on every run.
+        for (const f of insecureFlags(config)) {
+            pulumi.log.warn(`extraArgs.${f} can switch off authentication, authorization or TLS client checks; allowed by allowInsecureFlags, fit for a throwaway lab only`, this);
+        }
         this.pki = new ClusterPki(name, config, { parent: this });
         this.staticPods = new StaticPods(name, config, { parent: this });
         this.ignition = new IgnitionConfigs(name, config, {
@@ -34,7 +37,10 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
             pullSecret: loadPullSecret(),
             dependsOn: [this.staticPods.resource],
         }, { parent: this });
-        this.infra = new LibvirtCluster(name, config, { ignition: this.ignition.configs }, { parent: this });
+        this.infra = new LibvirtCluster(name, config, {
+            ignition: this.ignition.configs,
+            ignitionFiles: { resource: this.ignition.files, sha256: this.ignition.files.sha256 },
+        }, { parent: this });
         this.registerOutputs({ clusterDomain: this.clusterDomain });
     }
 }

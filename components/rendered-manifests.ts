@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RenderedFiles } from "./assets";
 import type { ClusterConfig } from "./config";
+import { derived } from "./config";
 import { toYaml } from "./manifests";
 import { bootstrapManifests, masterManifests, NodeManifests } from "./static-pods";
 
@@ -35,7 +36,7 @@ export class StaticPods extends pulumi.ComponentResource {
                 assets[`manifests/${node}${nodePath}`] = { content: text, mode: 0o644 };
             }
         }
-        this.resource = new RenderedFiles(`${config.stack}/manifests`, { root: `assets/${config.stack}`, files: assets }, { parent: this });
+        this.resource = new RenderedFiles(`${config.stack}/manifests`, { root: derived(config).assetDir, files: assets }, { parent: this });
         this.registerOutputs({});
     }
 }

@@ -1,4 +1,5 @@
 import type { ClusterConfig } from "../config";
+import { derived } from "../config/derived";
 import { KubeObject } from "../manifests";
 import { CLUSTER_MANIFESTS_DIR, kubeconfig, secret, BOOTSTRAP_SECRETS_DIR } from "../node-paths";
 import { BOOTKUBE_DONE } from "./node-files";
@@ -21,7 +22,7 @@ export function bootkubeScript(c: ClusterConfig, infrastructure: KubeObject, crd
     const statusPatch = JSON.stringify({ status: infrastructure.status });
     return `#!/usr/bin/env bash
 # bootkube.sh — brings the OpenShift control plane up on the bootstrap node.
-# Rendered by openshift-hard-way for ${c.clusterName}.${c.baseDomain}; do not edit on the node.
+# Rendered by openshift-hard-way for ${derived(c).clusterDomain}; do not edit on the node.
 #
 # The kubelet is already running the static pods (etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, cluster-version-operator) from /etc/kubernetes/manifests. This script waits

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { RenderedFiles } from "../assets";
 import type { ClusterConfig } from "../config";
+import { derived } from "../config";
 import type { NodeFileMap } from "../pki";
 import type { NodeFiles } from "../rendered-manifests";
 import { bootstrapIgnition, masterIgnition } from "./nodes";
@@ -40,6 +41,8 @@ export function readCrds(dir: string | undefined): Record<string, string> {
 export class IgnitionConfigs extends pulumi.ComponentResource {
     /** Node name → Ignition JSON (secret). */
     readonly configs: Record<string, pulumi.Output<string>> = {};
+    /** The asset files `<node>.ign` (0600), one resource; its `sha256` names each file's content. */
+    readonly files: RenderedFiles;
 
     constructor(name: string, config: ClusterConfig, inputs: IgnitionInputs, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:ignition:IgnitionConfigs", name, {}, opts);
@@ -57,8 +60,8 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
             this.configs[m.name] = pulumi.secret(pulumi.all([inputs.pki, inputs.pullSecret]).apply(([pki, pullSecret]) =>
                 json(masterIgnition({ config, node: m, manifests: inputs.manifests[m.name], pki: pki.masters ?? {}, pullSecret, mco }))));
         }
-        new RenderedFiles(`${config.stack}/ignition`, {
-            root: `assets/${config.stack}`,
+        this.files = new RenderedFiles(`${config.stack}/ignition`, {
+            root: derived(config).assetDir,
             files: Object.fromEntries(Object.entries(this.configs).map(([node, content]) => [`${node}.ign`, { content, mode: 0o600 }])),
         }, { parent: this, dependsOn: inputs.dependsOn });
         this.registerOutputs({});

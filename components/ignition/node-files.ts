@@ -1,6 +1,6 @@
 import YAML from "yaml";
 import type { ClusterConfig, NodeConfig } from "../config";
-import { nthAddress, parseIPv4Cidr } from "../config";
+import { derived } from "../config/derived";
 import { STATIC_POD_DIR } from "../node-paths";
 
 /** The kubelet's configuration on the bootstrap node (kubelet `--config`). */
@@ -12,7 +12,7 @@ export const NM_KEYFILE = "/etc/NetworkManager/system-connections/machine-networ
 
 /** `<name>.<clusterName>.<baseDomain>`, the node's FQDN (its Node name once it registers). */
 export function fqdn(c: ClusterConfig, n: NodeConfig): string {
-    return `${n.name}.${c.clusterName}.${c.baseDomain}`;
+    return derived(c).fqdn(n.name);
 }
 
 /**
@@ -21,11 +21,11 @@ export function fqdn(c: ClusterConfig, n: NodeConfig): string {
  * Ethernet NIC the VM has (ens3 on i440fx, enp1s0 on q35). Must be mode 0600 or NM ignores it.
  */
 export function nmKeyfile(c: ClusterConfig, n: NodeConfig): string {
-    const [, bits] = parseIPv4Cidr("machineNetwork", c.machineNetwork);
-    const gw = nthAddress(c.machineNetwork, 1);
+    const bits = derived(c).machineNetworkBits;
+    const gw = derived(c).gateway;
     return [
         "[connection]", "id=machine-network", "type=ethernet", "autoconnect=true", "",
-        "[ipv4]", "method=manual", `addresses=${n.ip}/${bits}`, `gateway=${gw}`, `dns=${gw}`, `dns-search=${c.clusterName}.${c.baseDomain}`, "",
+        "[ipv4]", "method=manual", `addresses=${n.ip}/${bits}`, `gateway=${gw}`, `dns=${gw}`, `dns-search=${derived(c).clusterDomain}`, "",
         "[ipv6]", "method=disabled", "",
     ].join("\n");
 }

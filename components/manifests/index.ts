@@ -1,22 +1,23 @@
 import * as crypto from "node:crypto";
 import YAML from "yaml";
 import type { ClusterConfig } from "../config";
+import { derived } from "../config/derived";
 
 /** A Kubernetes object as plain data. */
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
 
 /** `https://api.<clusterName>.<baseDomain>:6443`, the external API URL. */
 export function apiServerUrl(c: ClusterConfig): string {
-    return `https://api.${c.clusterName}.${c.baseDomain}:6443`;
+    return derived(c).apiServerUrl;
 }
 
 /** `https://api-int.<clusterName>.<baseDomain>:6443`, the URL the nodes use. */
 export function apiServerInternalUrl(c: ClusterConfig): string {
-    return `https://api-int.${c.clusterName}.${c.baseDomain}:6443`;
+    return derived(c).apiServerInternalUrl;
 }
 
 function digest(c: ClusterConfig): Buffer {
-    return crypto.createHash("sha256").update(`${c.stack}/${c.clusterName}.${c.baseDomain}`).digest();
+    return crypto.createHash("sha256").update(`${c.stack}/${derived(c).clusterDomain}`).digest();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ClusterConfig } from "../config";
-import { nthAddress } from "../config";
+import { derived } from "../config/derived";
 import { BOOTSTRAP_SECRETS_DIR } from "../node-paths";
 import { AGGREGATOR_CLIENT_CN } from "../static-pods/kube-apiserver";
 
@@ -79,7 +79,7 @@ export const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
 
 /** The first address of the service network: the `kubernetes` Service's ClusterIP, e.g. 172.30.0.1. */
 export function kubernetesServiceIP(c: ClusterConfig): string {
-    return nthAddress(c.serviceNetwork, 1);
+    return derived(c).kubernetesServiceIp;
 }
 
 const secretOn = (node: string, base: string, mode: number): NodeFile => ({ node, path: `${BOOTSTRAP_SECRETS_DIR}/${base}`, mode });
@@ -89,7 +89,7 @@ const secretOn = (node: string, base: string, mode: number): NodeFile => ({ node
  * from the config (cluster domain, node names and IPs, the first service IP).
  */
 export function pkiCatalogue(c: ClusterConfig): Catalogue {
-    const d = `${c.clusterName}.${c.baseDomain}`;
+    const d = derived(c).clusterDomain;
     const b = c.nodes.bootstrap;
     const nodeIPs = [b.ip, ...c.nodes.masters.map((m) => m.ip)];
     const boot = b.name;
@@ -190,7 +190,7 @@ export interface KubeconfigEntry {
  * (api-int), and localhost (bootkube and the CVO on the bootstrap node).
  */
 export function kubeconfigCatalogue(c: ClusterConfig, masterBootstrapKubeconfig: string): KubeconfigEntry[] {
-    const d = `${c.clusterName}.${c.baseDomain}`;
+    const d = derived(c).clusterDomain;
     const api = `https://api.${d}:6443`;
     const apiInt = `https://api-int.${d}:6443`;
     return [

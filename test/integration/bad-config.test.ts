@@ -2,6 +2,7 @@ import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { Stack } from "@pulumi/pulumi/automation";
@@ -27,6 +28,16 @@ const masters = (ips: number[], names = ["master-0", "master-1", "master-2", "ma
 const release = (patch: (r: any) => void) => { const r = clone(local.release); patch(r); return r; };
 // Not a real key: the shape of one, pasted by mistake.
 const PRIVATE_KEY = ["-----BEGIN OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", "-----END OPENSSH PRIVATE KEY-----"].join("\n");
+
+// Files the path cases point at: a crdsDir holding a directory named like a CRD, an
+// mcoMasterIgnition that is not JSON and one that is JSON but no Ignition config.
+const FIXTURES = fs.mkdtempSync(path.join(os.tmpdir(), "othw-badcfg-"));
+const CRDS_WITH_DIR = path.join(FIXTURES, "crds");
+fs.mkdirSync(path.join(CRDS_WITH_DIR, "0000_10_config-operator_01_infrastructures.crd.yaml"), { recursive: true });
+const MCO_NOT_JSON = path.join(FIXTURES, "mco.ign");
+fs.writeFileSync(MCO_NOT_JSON, "ignition: {version: 3.2.0}\n");
+const MCO_NOT_IGNITION = path.join(FIXTURES, "mco.json");
+fs.writeFileSync(MCO_NOT_IGNITION, JSON.stringify({ kind: "MachineConfig" }));
 
 interface Case {
     /** What is wrong. */
@@ -88,6 +99,89 @@ const CASES: Case[] = [
     { what: "extraArgs for an unknown component", config: { extraArgs: { kubelet: { v: "4" } } }, key: "extraArgs.kubelet", fix: "unknown key (a typo?)" },
     { what: "extraArgs flag written with dashes", config: { extraArgs: { "kube-apiserver": { "--v": "4" } } }, key: "extraArgs.kube-apiserver.--v", fix: "is not a flag name: write it without dashes" },
     { what: "crdsDir that does not exist", config: { crdsDir: "no/such/crds" }, key: "crdsDir", fix: "no/such/crds does not exist (paths are relative to the project root)" },
+    // --- Second round: values that used to be accepted, or crashed. ---
+    // IPv4 written in other forms than four decimal numbers (ipaddr.js and inet_aton read them as octal, hex, one integer).
+    { what: "machine network in octal", config: { machineNetwork: "0300.0250.0220.0/24" }, key: "machineNetwork", fix: "is not a CIDR network, e.g. 192.168.126.0/24 (four decimal numbers without leading zeros" },
+    { what: "service network in hex", config: { serviceNetwork: "0xac.0x1e.0.0/16" }, key: "serviceNetwork", fix: "is not a CIDR network" },
+    { what: "node IP as one integer", config: { nodes: { bootstrap: { ip: "3232272484" } } }, key: "nodes.bootstrap.ip", fix: "is not an IPv4 address (four decimal numbers without leading zeros" },
+    { what: "node IP with a leading zero (octal)", config: { nodes: { bootstrap: { ip: `${NET}.0100` } } }, key: "nodes.bootstrap.ip", fix: "is not an IPv4 address" },
+    { what: "node IP in hex", config: { nodes: { masters: [{ ip: "0xc0.0xa8.0x90.0x65" }, {}, {}] } }, key: "nodes.masters[0].ip", fix: "is not an IPv4 address" },
+    { what: "prefix length over 32", config: { machineNetwork: `${NET}.0/33` }, key: "machineNetwork", fix: "is not a CIDR network" },
+    // Ranges that cannot carry a cluster.
+    { what: "loopback machine network", config: { machineNetwork: "127.0.0.0/24" }, key: "machineNetwork", fix: "overlaps the loopback range 127.0.0.0/8, which cannot carry a cluster's traffic" },
+    { what: "multicast machine network", config: { machineNetwork: "224.1.0.0/24" }, key: "machineNetwork", fix: "overlaps the multicast range 224.0.0.0/4" },
+    { what: "link-local machine network", config: { machineNetwork: "169.254.10.0/24" }, key: "machineNetwork", fix: "overlaps the link-local range 169.254.0.0/16" },
+    { what: "unspecified machine network", config: { machineNetwork: "0.0.0.0/24" }, key: "machineNetwork", fix: "overlaps the unspecified (\"this network\") range 0.0.0.0/8" },
+    { what: "loopback service network", config: { serviceNetwork: "127.0.0.0/16" }, key: "serviceNetwork", fix: "overlaps the loopback range" },
+    { what: "multicast cluster network", config: { clusterNetwork: { cidr: "239.0.0.0/14" } }, key: "clusterNetwork.cidr", fix: "overlaps the multicast range 224.0.0.0/4" },
+    { what: "reserved (240/4) machine network", config: { machineNetwork: "240.0.0.0/24" }, key: "machineNetwork", fix: "overlaps the reserved (240/4, with the broadcast address) range 240.0.0.0/4" },
+    // DNS names.
+    { what: "FQDNs over 253 characters", config: { baseDomain: ["a", "b", "c", "d"].map((l) => l.repeat(60)).join(".") }, key: "baseDomain", fix: "characters long; a DNS name has at most 253: shorten baseDomain or clusterName" },
+    { what: "node named api", config: { nodes: { masters: [{ name: "api" }, {}, {}] } }, key: "nodes.masters[0].name", fix: "is one of the cluster's own DNS names (api, api-int, apps, etcd-N)" },
+    { what: "node named etcd-1", config: { nodes: { masters: [{}, {}, { name: "etcd-1" }] } }, key: "nodes.masters[2].name", fix: "is one of the cluster's own DNS names" },
+    { what: "node named api-int", config: { nodes: { bootstrap: { name: "api-int" } } }, key: "nodes.bootstrap.name", fix: "is one of the cluster's own DNS names" },
+    { what: "node named apps", config: { nodes: { bootstrap: { name: "apps" } } }, key: "nodes.bootstrap.name", fix: "is one of the cluster's own DNS names" },
+    { what: "node named base (the base volume's name)", config: { nodes: { bootstrap: { name: "base" } } }, key: "nodes.bootstrap.name", fix: "or the base volume's; pick another node name" },
+    // MACs.
+    { what: "all-zero MAC", config: { nodes: { bootstrap: { mac: "00:00:00:00:00:00" } } }, key: "nodes.bootstrap.mac", fix: "is the all-zero MAC, which no NIC may use" },
+    { what: "broadcast MAC", config: { nodes: { masters: [{}, { mac: "ff:ff:ff:ff:ff:ff" }, {}] } }, key: "nodes.masters[1].mac", fix: "is not a unicast MAC address" },
+    // SSH keys.
+    { what: "SSH key with an escape sequence in its comment", config: { sshKeys: [`${local.sshKeys[0].split(" ").slice(0, 2).join(" ")} me\u001b[31m@host`] }, key: "sshKeys[0]", fix: "contains control characters" },
+    { what: "two SSH keys in one string (a line break)", config: { sshKeys: [`${local.sshKeys[0]}\n${local.sshKeys[0]}`] }, key: "sshKeys[0]", fix: "contains control characters" },
+    { what: "truncated SSH key", config: { sshKeys: [`ssh-ed25519 ${local.sshKeys[0].split(" ")[1].slice(0, 40)} me@host`] }, key: "sshKeys[0]", fix: "paste the whole line of your .pub file" },
+    { what: "SSH key whose data is another type's", config: { sshKeys: [`ssh-rsa ${local.sshKeys[0].split(" ")[1]} me@host`] }, key: "sshKeys[0]", fix: "says ssh-rsa but its key data is not an ssh-rsa key" },
+    // Pull secret.
+    { what: "pullSecret whose auths is a string", config: { pullSecret: { auths: "quay.io" } }, key: "pullSecret", fix: "has no \"auths\" object" },
+    { what: "pullSecret whose auths is a list", config: { pullSecret: { auths: [{ "quay.io": {} }] } }, key: "pullSecret", fix: "has no \"auths\" object" },
+    { what: "pullSecret with an auths entry that is not an object", config: { pullSecret: { auths: { "quay.io": "dXNlcjpwYXNz" } } }, key: "pullSecret", fix: "has an \"auths\" entry for quay.io that is not an object" },
+    // OS image.
+    { what: "osImage that is a directory", config: { osImage: "test" }, key: "osImage", fix: "test is a directory; give the path of an RHCOS QEMU qcow2 file" },
+    { what: "osImage that is a device", config: { osImage: "/dev/null" }, key: "osImage", fix: "/dev/null is not a regular file (a device, socket or pipe)" },
+    { what: "osImage with a scheme other than http(s)", config: { osImage: "ftp://mirror.example.com/rhcos.qcow2" }, key: "osImage", fix: "is not an http(s) URL of a qcow2" },
+    // Storage pool paths.
+    { what: "pool at /", config: { libvirt: { poolPath: "/", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "'/' is the root directory" },
+    { what: "pool under /etc", config: { libvirt: { poolPath: "/etc/othw-pool", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "is inside the system directory /etc" },
+    { what: "pool at /usr", config: { libvirt: { poolPath: "/usr", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "the system directory /usr" },
+    { what: "pool path with ..", config: { libvirt: { poolPath: "/srv/pools/../../etc", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "is not a normalized path (no '..', '.', '//' or trailing '/')" },
+    { what: "pool inside another stack's (local) pool", config: { libvirt: { poolPath: "/var/lib/libvirt/openshift-hard-way/local/mine", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "is inside another stack's default pool directory" },
+    { what: "pool the same as another stack's (lab)", config: { libvirt: { poolPath: "/var/lib/libvirt/openshift-hard-way/lab", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "another stack's default pool directory" },
+    { what: "pool around every stack's pools", config: { libvirt: { poolPath: "/var/lib/libvirt/openshift-hard-way", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "is the directory of every stack's default pool" },
+    { what: "pool in libvirt's own images directory", config: { libvirt: { poolPath: "/var/lib/libvirt/images", domainType: "qemu" } }, key: "libvirt.poolPath", fix: "the system directory /var/lib/libvirt/images" },
+    // VM sizes.
+    { what: "vcpu written as a word", config: { vm: { bootstrap: { ...local.vm.bootstrap, vcpu: "two" }, master: local.vm.master } }, key: "vm.bootstrap.vcpu", fix: "'two' is not a whole number; use a number of vCPUs from 1 to 256" },
+    { what: "absurd vcpu count", config: { vm: { bootstrap: local.vm.bootstrap, master: { ...local.vm.master, vcpu: 4096 } } }, key: "vm.master.vcpu", fix: "4096 is above 256" },
+    { what: "memory given in bytes", config: { vm: { bootstrap: { ...local.vm.bootstrap, memoryMiB: 17179869184 }, master: local.vm.master } }, key: "vm.bootstrap.memoryMiB", fix: "is above 4194304" },
+    { what: "fractional disk size", config: { vm: { bootstrap: local.vm.bootstrap, master: { ...local.vm.master, diskGiB: 1.5 } } }, key: "vm.master.diskGiB", fix: "1.5 is not a whole number" },
+    { what: "negative memory", config: { vm: { bootstrap: local.vm.bootstrap, master: { ...local.vm.master, memoryMiB: -256 } } }, key: "vm.master.memoryMiB", fix: "-256 is below 256, the minimum for a VM" },
+    { what: "absurd disk size", config: { vm: { bootstrap: { ...local.vm.bootstrap, diskGiB: 10000000 }, master: local.vm.master } }, key: "vm.bootstrap.diskGiB", fix: "is above 65536" },
+    // extraArgs: authentication and authorization switched off without the opt-in.
+    { what: "anonymous-auth without the opt-in", config: { extraArgs: { "kube-apiserver": { "anonymous-auth": "true" } } }, key: "extraArgs.kube-apiserver.anonymous-auth", fix: "can switch off authentication, authorization or TLS client checks; if you mean it, add \"kube-apiserver.anonymous-auth\" to allowInsecureFlags" },
+    { what: "authorization-mode AlwaysAllow without the opt-in", config: { extraArgs: { "kube-apiserver": { "authorization-mode": "AlwaysAllow" } } }, key: "extraArgs.kube-apiserver.authorization-mode", fix: "to allowInsecureFlags" },
+    { what: "etcd client-cert-auth off without the opt-in", config: { extraArgs: { etcd: { "client-cert-auth": false } } }, key: "extraArgs.etcd.client-cert-auth", fix: "add \"etcd.client-cert-auth\" to allowInsecureFlags" },
+    { what: "etcd peer-client-cert-auth off without the opt-in", config: { extraArgs: { etcd: { "peer-client-cert-auth": "false" } } }, key: "extraArgs.etcd.peer-client-cert-auth", fix: "to allowInsecureFlags" },
+    { what: "scheduler authorization-always-allow-paths without the opt-in", config: { extraArgs: { "kube-scheduler": { "authorization-always-allow-paths": "/*" } } }, key: "extraArgs.kube-scheduler.authorization-always-allow-paths", fix: "to allowInsecureFlags" },
+    { what: "allowInsecureFlags naming no such flag", config: { allowInsecureFlags: ["kube-apiserver.v"] }, key: "allowInsecureFlags[0]", fix: "is not a <component>.<flag> that weakens authentication" },
+    { what: "allowInsecureFlags for a flag extraArgs does not set", config: { allowInsecureFlags: ["etcd.client-cert-auth"] }, key: "allowInsecureFlags[0]", fix: "allows a flag that extraArgs does not set; remove it" },
+    // extraArgs: flags the config owns.
+    { what: "apiserver service-cluster-ip-range out of step", config: { extraArgs: { "kube-apiserver": { "service-cluster-ip-range": "172.31.0.0/16" } } }, key: "extraArgs.kube-apiserver.service-cluster-ip-range", fix: "is rendered from the config key serviceNetwork, which other components, the manifests and the certificates read too; set serviceNetwork instead" },
+    { what: "controller-manager cluster-cidr", config: { extraArgs: { "kube-controller-manager": { "cluster-cidr": "10.0.0.0/14" } } }, key: "extraArgs.kube-controller-manager.cluster-cidr", fix: "set clusterNetwork.cidr instead" },
+    { what: "controller-manager node-cidr-mask-size", config: { extraArgs: { "kube-controller-manager": { "node-cidr-mask-size": 24 } } }, key: "extraArgs.kube-controller-manager.node-cidr-mask-size", fix: "set clusterNetwork.hostPrefix instead" },
+    { what: "kube-proxy cluster-cidr", config: { extraArgs: { "kube-proxy": { "cluster-cidr": "10.0.0.0/14" } } }, key: "extraArgs.kube-proxy.cluster-cidr", fix: "set clusterNetwork.cidr instead" },
+    { what: "CVO release-image", config: { extraArgs: { "cluster-version-operator": { "release-image": "quay.io/x/y:latest" } } }, key: "extraArgs.cluster-version-operator.release-image", fix: "set release.image instead" },
+    { what: "etcd initial-cluster", config: { extraArgs: { etcd: { "initial-cluster": "a=https://1.2.3.4:2380" } } }, key: "extraArgs.etcd.initial-cluster", fix: "set nodes instead" },
+    { what: "apiserver service-account-issuer", config: { extraArgs: { "kube-apiserver": { "service-account-issuer": "https://evil" } } }, key: "extraArgs.kube-apiserver.service-account-issuer", fix: "cannot be overridden; remove it" },
+    { what: "extraArgs value that is an object", config: { extraArgs: { "kube-apiserver": { v: { level: 4 } } } }, key: "extraArgs.kube-apiserver.v", fix: "must be a string, number or boolean" },
+    // Other types.
+    { what: "hostPrefix written as a word", config: { clusterNetwork: { hostPrefix: "twenty-three" } }, key: "clusterNetwork.hostPrefix", fix: "'twenty-three' is not a whole number" },
+    { what: "rsaBits as text", config: { pki: { rsaBits: "lots" } }, key: "pki.rsaBits", fix: "is not a supported RSA key size: use 2048, 3072 or 4096" },
+    // libvirt.uri that is well-formed but answers nothing: named before any resource.
+    { what: "libvirt.uri at a port nothing listens on", config: { libvirt: { uri: "qemu+tcp://127.0.0.1:1/system", domainType: "qemu" } }, key: "libvirt.uri", fix: "libvirt does not answer at qemu+tcp://127.0.0.1:1/system" },
+    { what: "libvirt.uri at a socket that does not exist (libvirtd down)", config: { libvirt: { uri: "qemu:///system?socket=/nonexistent/libvirt-sock", domainType: "qemu" } }, key: "libvirt.uri", fix: "start libvirtd (systemctl start libvirtd) or fix libvirt.uri" },
+    // The three former crashes (a JavaScript stack trace instead of a message).
+    { what: "machine network too small for the default node addresses (was a RangeError)", config: { machineNetwork: `${NET}.0/28` }, key: "nodes.bootstrap.ip", fix: "is not set, and its default .100 lies outside machineNetwork" },
+    { what: "a directory named *.yaml inside crdsDir (was EISDIR)", config: { crdsDir: CRDS_WITH_DIR }, key: "crdsDir", fix: "is not a regular file; crdsDir must hold CRD files only" },
+    { what: "mcoMasterIgnition that is not JSON (was a SyntaxError)", config: { mcoMasterIgnition: MCO_NOT_JSON }, key: "mcoMasterIgnition", fix: "is not JSON" },
+    { what: "mcoMasterIgnition that is JSON but no Ignition config", config: { mcoMasterIgnition: MCO_NOT_IGNITION }, key: "mcoMasterIgnition", fix: "is not an Ignition config (no \"ignition\": {\"version\": \"3.x.y\"})" },
 ];
 
 /** The stack config file's text for one case: the stack's encryption salt, BASE and the case. */
@@ -126,7 +220,7 @@ before(async () => {
             const r = await pulumi("preview", "--stack", stack.name);
             results.push({
                 c, code: r.code, output: `${r.stdout}\n${r.stderr}`, secs: (Date.now() - t) / 1000,
-                resources: await stateResources(stack.name), libvirt: libvirtObjectsNamed(`${stack.name}-`),
+                resources: await stateResources(stack.name), libvirt: libvirtObjectsNamed(`${stack.name}_`),
                 assets: fs.existsSync(path.join(ROOT, "assets", stack.name)),
             });
         }
@@ -134,6 +228,7 @@ before(async () => {
 });
 after(async () => {
     for (const s of stacks) await removeStack(s);
+    fs.rmSync(FIXTURES, { recursive: true, force: true });
 });
 
 test("the baseline config previews cleanly (so each failure below is the case's own)", async () => {

@@ -4,6 +4,11 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { localStackValues, ROOT } from "../support/config";
 
 export { ROOT };
+
+// The tests' throwaway stacks encrypt with a passphrase of this process's own, not the local
+// stack's public one (which the program refuses for any other stack). Child processes (the CLI,
+// tools/recover) inherit it.
+if (process.env.PULUMI_BACKEND_URL) process.env.PULUMI_CONFIG_PASSPHRASE = `it-${crypto.randomBytes(16).toString("hex")}`;
 /** The libvirt URI the integration tests use: the machine's own system libvirtd. */
 export const LIBVIRT_URI = "qemu:///system";
 
@@ -12,13 +17,13 @@ export const LIBVIRT_URI = "qemu:///system";
  * stack's release, OS image (blank), VM sizes and domain type, plus `config`.
  * @param purpose a short lower-case word that goes into the stack name, e.g. `lifecycle`.
  * @param config  this project's keys without the namespace; objects are flattened to paths.
+ * @param stackName the stack's name, when a test needs a particular one (default `it-<purpose>-<6 hex>`).
  * @throws Error if tools/env.sh was not sourced (npm test does it): the CLI must come from ~/.pulumi/bin.
  */
-export async function throwawayStack(purpose: string, config: Record<string, unknown>): Promise<Stack> {
+export async function throwawayStack(purpose: string, config: Record<string, unknown>, stackName = `it-${purpose}-${crypto.randomBytes(3).toString("hex")}`): Promise<Stack> {
     if (!process.env.PULUMI_BACKEND_URL || !process.env.PULUMI_CONFIG_PASSPHRASE) {
         throw new Error("integration tests need the project's environment: run them with `npm test` (tools/test sources tools/env.sh)");
     }
-    const stackName = `it-${purpose}-${crypto.randomBytes(3).toString("hex")}`;
     const stack = await LocalWorkspace.createStack({ stackName, workDir: ROOT });
     const flat: Record<string, { value: string }> = {};
     const walk = (prefix: string, v: unknown) => {
@@ -46,7 +51,7 @@ export async function removeStack(stack: Stack): Promise<void> {
         await stack.destroy({ refresh: true });
     } catch (e) {
         console.error(`destroy of ${stack.name} failed, removing its libvirt objects with virsh: ${String(e).slice(0, 500)}`);
-        sweepLibvirt(`${stack.name}-`);
+        sweepLibvirt(`${stack.name}_`);
     }
     try {
         await stack.workspace.removeStack(stack.name, { force: true });

@@ -1,6 +1,10 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ConfigError, derivedMac, nthAddress, parseClusterConfig } from "../../components/config";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError, derived, derivedMac, insecureFlags, nthAddress, parseClusterConfig } from "../../components/config";
+import { configKeyRows, withConfigKeyTable } from "../../components/config/docs";
+import { ROOT } from "../support/config";
 import { localStackValues } from "../support/config";
 
 // The keys without a default: the release, pinned by digest, and the OS image.
@@ -22,6 +26,7 @@ test("defaults fill every key the local stack leaves out", () => {
         },
         release,
         extraArgs: {},
+        allowInsecureFlags: [],
         pki: { rsaBits: 2048 },
         sshKeys: [],
         bootstrap: true,
@@ -83,6 +88,26 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
     ["sshKeys[0]", { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] }, /that is a PRIVATE key/],
     ["pullSecret", { pullSecret: "not json" }, /pullSecret: is not JSON/],
     ["crdsDir", { crdsDir: "no/such/dir" }, /does not exist/],
+    ["machineNetwork", { machineNetwork: "0300.0250.0176.0/24" }, /not a CIDR network.*four decimal numbers/],
+    ["nodes.bootstrap.ip", { nodes: { bootstrap: { ip: "3232268900" } } }, /not an IPv4 address/],
+    ["machineNetwork", { machineNetwork: "127.0.0.0/24" }, /overlaps the loopback range 127.0.0.0\/8/],
+    ["nodes.masters[0].name", { nodes: { masters: [{ name: "etcd-0" }, {}, {}] } }, /the cluster's own DNS names/],
+    ["nodes.bootstrap.mac", { nodes: { bootstrap: { mac: "00:00:00:00:00:00" } } }, /all-zero MAC/],
+    ["vm.master.vcpu", { vm: { master: { vcpu: "two" } } }, /'two' is not a whole number; use a number of vCPUs from 1 to 256/],
+    ["vm.master.memoryMiB", { vm: { master: { memoryMiB: 2 ** 40 } } }, /is above 4194304/],
+    ["libvirt.poolPath", { libvirt: { poolPath: "/" } }, /'\/' is the root directory/],
+    ["libvirt.poolPath", { libvirt: { poolPath: "/etc/pool" } }, /inside the system directory \/etc/],
+    ["libvirt.poolPath", { libvirt: { poolPath: "/srv/a/../b" } }, /not a normalized path/],
+    ["libvirt.poolPath", { libvirt: { poolPath: "/var/lib/libvirt/openshift-hard-way/lab" } }, /inside another stack's default pool directory/],
+    ["extraArgs.kube-apiserver.service-cluster-ip-range", { extraArgs: { "kube-apiserver": { "service-cluster-ip-range": "10.0.0.0/16" } } }, /set serviceNetwork instead/],
+    ["extraArgs.kube-apiserver.anonymous-auth", { extraArgs: { "kube-apiserver": { "anonymous-auth": true } } }, /add "kube-apiserver.anonymous-auth" to allowInsecureFlags/],
+    ["allowInsecureFlags[0]", { allowInsecureFlags: ["etcd.client-cert-auth"] }, /does not set/],
+    ["sshKeys[0]", { sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXJ7Ux28cIGj4b21XFKFX me"] }, /cut short/],
+    ["sshKeys[0]", { sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXJ7Ux28cIGj4b21XFKFX+JFSShGnidLAvzfvMe9G95 a\u0007b"] }, /control characters/],
+    ["pullSecret", { pullSecret: { auths: { "quay.io": "x" } } }, /not an object/],
+    ["osImage", { osImage: "/dev/null" }, /not a regular file/],
+    ["osImage", { osImage: "test" }, /is a directory/],
+    ["nodes.bootstrap.ip", { machineNetwork: "192.168.126.0/28" }, /its default .100 lies outside machineNetwork/],
 ];
 for (const [key, raw, message] of bad) {
     test(`rejects bad ${key}: ${JSON.stringify(raw)}`, () => {
@@ -100,4 +125,58 @@ test("nthAddress counts from the network address", () => {
     assert.equal(nthAddress("192.168.126.0/24", 100), "192.168.126.100");
     assert.equal(nthAddress("10.0.0.0/8", 65536 + 2), "10.1.0.2");
     assert.throws(() => nthAddress("192.168.126.0/24", 256), RangeError);
+});
+
+test("every problem of a config is reported, one line per key, the first one as the error's key", () => {
+    assert.throws(() => parseClusterConfig({ ...required, clusterName: "Bad_Name", machineNetwork: "127.0.0.0/24", vm: { master: { vcpu: "x" } } }, "local"), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.key, "clusterName");
+        const lines = e.message.split("\n");
+        assert.deepEqual(lines.map((l) => l.split(": ")[0]), ["config openshift-hard-way:clusterName", "config openshift-hard-way:machineNetwork", "config openshift-hard-way:vm.master.vcpu"]);
+        return true;
+    });
+});
+
+test("a stack name with '_' (the separator of libvirt names) is refused", () => {
+    assert.throws(() => parseClusterConfig(required, "a_b"), /stack name.*'a_b' contains '_'.*e\.g\. a-b/);
+});
+
+test("a pool directory nested with another stack's (from its stack file) is refused", () => {
+    assert.throws(() => parseClusterConfig({ ...required, libvirt: { poolPath: "/srv/pools/x" } }, "mine", { other: "/srv/pools" }), /is inside the pool directory \/srv\/pools of stack other/);
+    assert.throws(() => parseClusterConfig({ ...required, libvirt: { poolPath: "/srv" } }, "mine", { other: "/srv/pools" }), /contains the pool directory \/srv\/pools of stack other/);
+    assert.doesNotThrow(() => parseClusterConfig({ ...required, libvirt: { poolPath: "/srv/mine" } }, "mine", { other: "/srv/pools" }));
+});
+
+test("an auth-weakening flag passes with its opt-in, and is listed for the run's warning", () => {
+    const c = parseClusterConfig({ ...required, extraArgs: { etcd: { "client-cert-auth": false }, "kube-apiserver": { v: 4 } }, allowInsecureFlags: ["etcd.client-cert-auth"] }, "local");
+    assert.deepEqual(c.extraArgs, { etcd: { "client-cert-auth": "false" }, "kube-apiserver": { v: "4" } });
+    assert.deepEqual(insecureFlags(c), ["etcd.client-cert-auth"]);
+    assert.deepEqual(insecureFlags(parseClusterConfig(required, "local")), []);
+});
+
+test("derived values: computed once per config, from one place", () => {
+    const c = parseClusterConfig({ ...required, clusterName: "x-y", baseDomain: "example.com", serviceNetwork: "172.31.0.0/16" }, "a");
+    const d = derived(c);
+    assert.equal(derived(c), d, "the same object for the same config");
+    assert.equal(d.clusterDomain, "x-y.example.com");
+    assert.equal(d.apiServerUrl, "https://api.x-y.example.com:6443");
+    assert.equal(d.apiServerInternalUrl, "https://api-int.x-y.example.com:6443");
+    assert.equal(d.gateway, "192.168.126.1");
+    assert.equal(d.kubernetesServiceIp, "172.31.0.1");
+    assert.equal(d.assetDir, "assets/a");
+    assert.equal(d.libvirt.network, "a_x-y");
+    assert.equal(d.libvirt.domain("master-0"), "a_x-y_master-0");
+    assert.equal(d.fqdn("master-0"), "master-0.x-y.example.com");
+    // The case that lost data: stack a / cluster x-y and stack a-x / cluster y no longer share names.
+    const other = derived(parseClusterConfig({ ...required, clusterName: "y" }, "a-x"));
+    assert.notEqual(other.libvirt.network, d.libvirt.network);
+    assert.notEqual(other.libvirt.domain("master-0"), d.libvirt.domain("master-0"));
+    assert.ok(!d.libvirt.domain("master-0").startsWith(`${other.libvirt.prefix}_`) && !other.libvirt.domain("master-0").startsWith(`${d.libvirt.prefix}_`), "neither prefix covers the other's objects");
+});
+
+test("README: the config-key table is the one the schema generates (npm run docs:config)", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    assert.equal(withConfigKeyTable(readme), readme, "README.md's table is stale: run npm run docs:config");
+    const keys = configKeyRows().map((r) => r[0]);
+    for (const k of ["`clusterName`", "`clusterNetwork.cidr`", "`nodes.masters`", "`extraArgs`", "`allowInsecureFlags`", "`pullSecret` (secret)", "`vm.master`", "`libvirt.poolPath`"]) assert.ok(keys.includes(k), `${k} is in the table`);
 });
