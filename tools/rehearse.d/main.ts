@@ -153,6 +153,7 @@ async function main(): Promise<number> {
         console.error("usage: tools/rehearse <stack> [--assets DIR] [--crds DIR] [--kube-bin DIR] [--keep]");
         return 2;
     }
+    const started = Date.now();
     const stack = positionals[0];
     const assets = path.resolve(values.assets ?? path.join("assets", stack));
     const kubeBin = values["kube-bin"] ?? process.env.OTHW_KUBE_BIN ?? "";
@@ -458,7 +459,8 @@ async function main(): Promise<number> {
         fs.rmSync(path.join(work, "sandboxes"), { recursive: true, force: true });
         console.log(`logs kept in ${path.join(work, "logs")}`);
     } else fs.rmSync(work, { recursive: true, force: true });
-    console.log(failed.length ? `${failed.length} rung(s) failed` : "every rung passed");
+    const took = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(failed.length ? `${failed.length} rung(s) failed (${took} s)` : `every rung passed (${took} s)`);
     return failed.length ? 1 : 0;
 }
 
