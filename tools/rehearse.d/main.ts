@@ -173,6 +173,8 @@ async function main(): Promise<number> {
     fs.mkdirSync(path.join(work, "roots"), { mode: 0o711 });
     fs.mkdirSync(path.join(work, "logs"), { mode: 0o700 });
     fs.mkdirSync(path.join(work, "sandboxes"), { mode: 0o700 });
+    // Ignition's config cache there is the whole config, keys included.
+    fs.mkdirSync(path.join(work, "ignition"), { mode: 0o700 });
     const h = new Rehearsal();
     let stopping = false;
     const onSignal = (sig: NodeJS.Signals) => {
