@@ -27,10 +27,11 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
         this.clusterDomain = `${config.clusterName}.${config.baseDomain}`;
         this.apiServerUrl = apiServerUrl(config);
         this.pki = new ClusterPki(name, config, { parent: this });
-        this.staticPods = new StaticPods(name, config, { parent: this });
+        this.staticPods = new StaticPods(name, config, this.pki.material, { parent: this });
         this.ignition = new IgnitionConfigs(name, config, {
             manifests: this.staticPods.files,
             pki: this.pki.nodeFiles,
+            operatorInputs: this.staticPods.operatorInputs,
             pullSecret: loadPullSecret(),
             dependsOn: [this.staticPods.resource],
         }, { parent: this });

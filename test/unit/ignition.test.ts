@@ -22,18 +22,10 @@ function pkiFiles(c: ClusterConfig): Record<string, Record<string, { content: st
     const cat = pkiCatalogue(c);
     const out: Record<string, Record<string, { content: string; mode: number }>> = {};
     const put = (node: string, p: string, mode: number) => ((out[node] ??= {})[p] = { content: `stand-in for ${p}\n`, mode });
-    for (const ca of cat.cas) {
-        for (const f of [...ca.certFiles, ...ca.keyFiles]) put(f.node, f.path, f.mode);
+    for (const f of cat.nodeFiles) {
+        for (const t of f.to) put(t.node, t.path, t.mode);
     }
-    for (const l of cat.leaves) {
-        for (const f of l.files) {
-            put(f.node, `${BOOTSTRAP_SECRETS_DIR}/${f.base}.crt`, 0o644);
-            put(f.node, `${BOOTSTRAP_SECRETS_DIR}/${f.base}.key`, 0o600);
-        }
-    }
-    put(c.nodes.bootstrap.name, `${BOOTSTRAP_SECRETS_DIR}/service-account.key`, 0o600);
-    put(c.nodes.bootstrap.name, `${BOOTSTRAP_SECRETS_DIR}/service-account.pub`, 0o644);
-    for (const k of kubeconfigCatalogue(c, MASTER_BOOTSTRAP_KUBECONFIG)) {
+    for (const k of kubeconfigCatalogue(c)) {
         put(c.nodes.bootstrap.name, `${KUBECONFIGS_DIR}/${k.name}.kubeconfig`, 0o600);
         for (const f of k.extraFiles) put(f.node, f.path, f.mode);
     }
@@ -98,15 +90,23 @@ test("bootstrap: every static pod, manifest, certificate, key and kubeconfig at 
     const f = files(cfg);
     const mode = (p: string) => f[p]?.mode;
     for (const p of Object.keys(bootstrapManifests(local))) assert.equal(mode(p), 0o644, p);
-    // othw-facts §7.1's list of secrets, with etcd-peer-bootstrap renamed to etcd-peer.
-    for (const base of ["root-ca", "etcd-ca", "kubernetes-ca", "front-proxy-ca", "etcd-peer", "etcd-server", "etcd-client",
-        "kube-apiserver", "kube-apiserver-kubelet-client", "front-proxy-client", "admin"]) {
+    // The installer's certificates the bootstrap pods read, and the signers' certificates.
+    for (const base of ["etcd-peer-bootstrap", "etcd-serving-bootstrap", "etcd-serving-metrics-bootstrap", "etcd-client",
+        "kube-apiserver-localhost-server", "kube-apiserver-service-network-server", "kube-apiserver-lb-server",
+        "kube-apiserver-internal-lb-server", "kube-apiserver-to-kubelet-client", "aggregator-client", "machine-config-server", "kubelet-signer"]) {
         assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.crt`), 0o644, base);
-        if (base !== "front-proxy-ca") assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.key`), 0o600, base);
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.key`), 0o600, base);
     }
-    assert.equal(f[`${BOOTSTRAP_SECRETS_DIR}/front-proxy-ca.key`], undefined);
-    assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/service-account.key`), 0o600);
-    assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/service-account.pub`), 0o644);
+    for (const bundle of ["kube-apiserver-complete-client-ca-bundle", "kube-apiserver-complete-server-ca-bundle", "etcd-ca-bundle", "root-ca"]) {
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${bundle}.crt`), 0o644, bundle);
+    }
+    for (const off of ["root-ca", "admin-kubeconfig-signer", "kubelet-bootstrap-kubeconfig-signer", "admin-kubeconfig-client"]) {
+        assert.equal(f[`${BOOTSTRAP_SECRETS_DIR}/${off}.key`], undefined, `${off}.key stays off the node`);
+    }
+    for (const kp of ["service-account", "bound-service-account-signing-key"]) {
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${kp}.key`), 0o600);
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${kp}.pub`), 0o644);
+    }
     for (const k of ["admin", "localhost", "kube-controller-manager", "kube-scheduler", "kubelet-bootstrap"]) assert.equal(mode(`${KUBECONFIGS_DIR}/${k}.kubeconfig`), 0o600, k);
     assert.equal(mode("/usr/local/bin/bootkube.sh"), 0o755);
     assert.equal(mode("/etc/NetworkManager/system-connections/machine-network.nmconnection"), 0o600);
@@ -159,8 +159,7 @@ test("masters: hostname, address, kube-proxy, bootstrap kubeconfig and CAs; no b
         assert.equal(f["/etc/kubernetes/manifests/kube-proxy.yaml"].mode, 0o644);
         assert.equal(YAML.parse(fileText(f["/etc/kubernetes/manifests/kube-proxy.yaml"])).metadata.name, "kube-proxy");
         assert.equal(f[MASTER_BOOTSTRAP_KUBECONFIG].mode, 0o600);
-        assert.equal(f["/etc/kubernetes/ca.crt"].mode, 0o644);
-        assert.equal(f["/etc/kubernetes/etcd-ca.crt"].mode, 0o644);
+        assert.equal(f["/etc/kubernetes/kubelet-ca.crt"].mode, 0o644);
         assert.ok(!Object.keys(f).some((p) => p.startsWith(BOOTSTRAP_SECRETS_DIR) || p.endsWith(".key")), "no keys on masters");
         assert.deepEqual(cfg.passwd!.users[0].sshAuthorizedKeys, [SSH]);
     }
@@ -175,7 +174,7 @@ test("an MCO-rendered config merges under a master's by path: ours wins, nothing
     assert.equal(new Set(paths).size, paths.length, "no duplicate paths");
     const f = files(merged);
     assert.equal(fileText(f["/var/lib/kubelet/config.json"]), '{"auths":{}}', "our pull secret replaces MCO's");
-    assert.equal(fileText(f["/etc/kubernetes/ca.crt"]), "stand-in for /etc/kubernetes/ca.crt\n");
+    assert.equal(fileText(f["/etc/kubernetes/kubeconfig"]), "stand-in for /etc/kubernetes/kubeconfig\n");
     assert.ok(f["/etc/kubernetes/apiserver-url.env"], "MCO's own files stay");
     assert.deepEqual(merged.systemd!.units.map((u) => u.name).sort(), ["kubelet.service", "ovs-configuration.service"]);
     assert.equal(merged.ignition.version, "3.4.0");
