@@ -1,24 +1,20 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
+import { ConfigMap, Namespace, Secret } from "kubernetes-models/v1";
+import { ClusterRole, ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { StaticPods } from "../../components/rendered-manifests";
 import { clusterManifests, KubeObject, operatorInputManifests } from "../../components/manifests";
-import { BUNDLE_NAMES, KEY_PAIR_NAMES, pkiCatalogue } from "../../components/pki/catalogue";
-import type { PkiMaterial } from "../../components/pki";
+import { BUNDLE_NAMES, pkiCatalogue } from "../../components/pki/catalogue";
+import { standInPki } from "../support/pki-stand-in";
 import { handoffContract, ROTATION } from "../support/handoff-contract";
 import { localConfig } from "../support/config";
 
 const config = localConfig();
 const cat = pkiCatalogue(config);
 
-/** A stand-in PKI whose every PEM names itself, so each object's content can be traced to its source. */
-function standIn(): PkiMaterial {
-    const certs: PkiMaterial["certs"] = {};
-    for (const n of [...cat.signers.map((s) => s.name), ...cat.leaves.map((l) => l.name)]) {
-        certs[n] = { cert: `CERT(${n})\n`, crtFile: `CRT(${n})\n`, key: `KEY(${n})\n`, notBefore: "2026-12-01T20:00:00Z", notAfter: "2036-11-29T20:00:00Z" };
-    }
-    const bundles = Object.fromEntries(cat.bundles.map((b) => [b.name, b.signers.map((s) => `CERT(${s})\n`).join("")])) as PkiMaterial["bundles"];
-    const keyPairs = Object.fromEntries(KEY_PAIR_NAMES.map((k) => [k, { key: `KEY(${k})\n`, pub: `PUB(${k})\n` }])) as PkiMaterial["keyPairs"];
-    return { certs, bundles, keyPairs, kubeadminHash: "$2b$10$stand-in" };
-}
+const standIn = () => standInPki(config);
 const all: KubeObject[] = [...Object.values(operatorInputManifests(config, standIn())).flat(), ...Object.values(clusterManifests(config)).flat()];
 const find = (kind: string, ns: string | undefined, name: string) => all.filter((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns);
 const decode = (s: string) => Buffer.from(s, "base64").toString();
@@ -103,4 +99,45 @@ test("every bundle of the catalogue is made of declared signers", () => {
     const signers = new Set(cat.signers.map((s) => s.name));
     assert.deepEqual(cat.bundles.map((b) => b.name).sort(), [...BUNDLE_NAMES].sort());
     for (const b of cat.bundles) for (const s of b.signers) assert.ok(signers.has(s), `${b.name}: ${s}`);
+});
+
+test("every operator input validates against the Kubernetes schema", () => {
+    const models: Record<string, new (o: any) => { validate(): void }> = { Secret, ConfigMap, ClusterRole, ClusterRoleBinding, Namespace };
+    let n = 0;
+    for (const o of Object.values(operatorInputManifests(config, standIn())).flat()) {
+        assert.ok(models[o.kind], o.kind);
+        new models[o.kind](o).validate();
+        n++;
+    }
+    assert.equal(n, 15 + 12 + 2 + 3 + 1, "15 etcd, 12 kube-apiserver, 2 kube-controller-manager, 3 machine-config objects, the kubeadmin secret");
+});
+
+test("StaticPods renders the operator inputs from the PKI into secret, 0600 asset files and hands them to Ignition", async () => {
+    const registered: { type: string; name: string; inputs: any }[] = [];
+    const SIG = "1b47061264138c4ac30d75fd1eb44270";
+    const secretPaths = new Set<string>();
+    const plain = (v: any, where: string): any => {
+        if (v && typeof v === "object" && v["4dabf18193072939515e22adb298388d"] === SIG) { secretPaths.add(where); return plain(v.value, where); }
+        if (v && typeof v === "object" && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, `${where}.${k}`)]));
+        return v;
+    };
+    pulumi.runtime.setMocks({
+        newResource: (args) => { const inputs = plain(args.inputs, args.name); registered.push({ type: args.type, name: args.name, inputs }); return { id: `${args.name}-id`, state: inputs }; },
+        call: () => ({}),
+    }, "openshift-hard-way", "unit", true);
+    const pods = new StaticPods("local", config, pulumi.secret(standIn()));
+    const inputs = await new Promise<Record<string, { content: string; mode: number }>>((r) => pods.operatorInputs.apply(r));
+    assert.equal(await (pods.operatorInputs as any).isSecret, true);
+    const file = "/opt/openshift/manifests/06-kube-apiserver-operator.yaml";
+    assert.equal(inputs[file].mode, 0o600);
+    const docs = YAML.parseAllDocuments(inputs[file].content).map((d) => d.toJSON());
+    assert.equal(docs.find((d: any) => d.metadata.name === "localhost-serving-signer").data["tls.key"], Buffer.from("KEY(kube-apiserver-localhost-signer)\n").toString("base64"));
+    await new Promise((r) => pods.resource.urn.apply(r));
+    const res = registered.find((x) => x.type === "openshift-hard-way:index:RenderedFiles")!;
+    for (const f of Object.keys(operatorInputManifests(config, standIn()))) {
+        const p = `manifests/bootstrap/opt/openshift/manifests/${f}`;
+        assert.equal(res.inputs[p].mode, 0o600, p);
+        assert.ok(secretPaths.has(`${res.name}.${p}`) || secretPaths.has(`${res.name}.${p}.content`), `${p} is a secret`);
+    }
+    assert.ok(!secretPaths.has(`${res.name}.manifests/bootstrap/opt/openshift/manifests/03-infrastructure.yaml.content`), "the plain manifests stay visible");
 });

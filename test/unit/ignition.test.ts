@@ -10,7 +10,8 @@ import {
     bootstrapIgnition, COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig, masterIgnition, mergeConfigs,
 } from "../../components/ignition";
 import { bootstrapManifests, masterManifests } from "../../components/static-pods";
-import { toYaml } from "../../components/manifests";
+import { operatorInputManifests, toYaml } from "../../components/manifests";
+import { standInPki } from "../support/pki-stand-in";
 import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki";
 import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, SECRETS_MOUNT } from "../../components/node-paths";
 import { localConfig, ROOT } from "../support/config";
@@ -32,11 +33,17 @@ function pkiFiles(c: ClusterConfig): Record<string, Record<string, { content: st
     return out;
 }
 
+/** The operator-input manifests from a stand-in PKI, as StaticPods hands them to Ignition (0600). */
+function operatorInputs(c: ClusterConfig): Record<string, { content: string; mode: number }> {
+    return Object.fromEntries(Object.entries(operatorInputManifests(c, standInPki(c)))
+        .map(([f, objects]) => [`/opt/openshift/manifests/${f}`, { content: toYaml(objects), mode: 0o600 }]));
+}
+
 function render(c: ClusterConfig, crds: Record<string, string> = {}, mco?: IgnitionConfig) {
     const pki = pkiFiles(c);
     const text = (m: Record<string, object[]>) => Object.fromEntries(Object.entries(m).map(([p, o]) => [p, toYaml(o)]));
     const configs: Record<string, IgnitionConfig> = {
-        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: pki[c.nodes.bootstrap.name], pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds }),
+        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: { ...pki[c.nodes.bootstrap.name], ...operatorInputs(c) }, pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds }),
     };
     for (const m of c.nodes.masters) {
         configs[m.name] = masterIgnition({ config: c, node: m, manifests: text(masterManifests(c)), pki: pki.masters, pullSecret: '{"auths":{}}', mco });
@@ -112,6 +119,9 @@ test("bootstrap: every static pod, manifest, certificate, key and kubeconfig at 
     assert.equal(mode("/etc/NetworkManager/system-connections/machine-network.nmconnection"), 0o600);
     assert.equal(mode("/var/lib/kubelet/config.json"), 0o600);
     assert.equal(mode("/opt/openshift/manifests/06-pull-secret.yaml"), 0o600);
+    for (const op of ["etcd-operator", "kube-apiserver-operator", "kube-controller-manager-operator", "machine-config-operator", "kubeadmin-password-secret"]) {
+        assert.equal(mode(`/opt/openshift/manifests/06-${op}.yaml`), 0o600, op);
+    }
     assert.equal(fileText(f["/etc/hostname"]), "bootstrap.othw.lab.local\n");
     assert.match(fileText(f["/etc/NetworkManager/system-connections/machine-network.nmconnection"]), /addresses=192\.168\.126\.100\/24\ngateway=192\.168\.126\.1\n/);
     // No private key outside a 0600 file.
