@@ -76,3 +76,13 @@ test("bootkube.sh signals completion only after the masters serve the API, then 
     fs.rmSync(dir, { recursive: true });
     assert.equal(r.status, 0, r.stderr);
 });
+
+const HAVE_SHELLCHECK = spawnSync("shellcheck", ["--version"]).status === 0;
+test("bootkube.sh passes shellcheck at every severity", { skip: !HAVE_SHELLCHECK && "shellcheck is not installed (apt-get install shellcheck)" }, () => {
+    const m = clusterManifests(config);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootkube-"));
+    fs.writeFileSync(path.join(dir, "b.sh"), bootkubeScript(config, m["03-infrastructure.yaml"][0], 85, m["05a-featuregate.yaml"][0]));
+    const lint = spawnSync("shellcheck", [path.join(dir, "b.sh")], { encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(lint.status, 0, lint.stdout);
+});
