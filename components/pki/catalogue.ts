@@ -298,10 +298,13 @@ export function pkiCatalogue(c: ClusterConfig): Catalogue {
     return { signers, leaves, bundles, keyPairs, nodeFiles };
 }
 
+/** The kubeconfigs, by the name later stages use for them (e.g. `kubeconfig("localhost")`). */
+export type KubeconfigName = "admin" | "kube-controller-manager" | "kube-scheduler" | "kubelet-bootstrap" | "localhost";
+
 /** A kubeconfig of the cluster (openshift/installer pkg/asset/kubeconfig) and where it lands. */
 export interface KubeconfigEntry {
     /** File base: `<name>.kubeconfig` under /etc/kubernetes/kubeconfigs on the bootstrap node. */
-    name: string;
+    name: KubeconfigName;
     /** The leaf whose certificate and key it carries. */
     leaf: LeafName;
     /** The CA bundle it trusts the API server's certificate with. */
