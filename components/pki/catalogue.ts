@@ -69,7 +69,7 @@ export function etcdLeaf(kind: "peer" | "serving" | "serving-metrics", node: str
     return `etcd-${kind}-${node}` as EtcdNodeLeafName;
 }
 
-/** spec: signers 10 years, leaves 1 year (hours). */
+/** This project's lifetimes (hours): signers 10 years, leaves 1 year (openshift-install's 1-day ones are too short for a lab). */
 export const CA_VALIDITY_HOURS = 10 * 365 * 24;
 export const LEAF_VALIDITY_HOURS = 365 * 24;
 /**
