@@ -60,9 +60,11 @@ export type BundleName = typeof BUNDLE_NAMES[number];
 export const KEY_PAIR_NAMES = ["service-account", "bound-service-account-signing-key"] as const;
 export type KeyPairName = typeof KEY_PAIR_NAMES[number];
 
-/** A file of the PKI by its catalogue name: the typed way every later stage names one. */
+/** A certificate or bundle file by its catalogue name, e.g. `crt("etcd-ca-bundle")` → `etcd-ca-bundle.crt`: the typed way every later stage names one. */
 export function crt(name: SignerName | LeafName | BundleName): string { return `${name}.crt`; }
+/** A private key file by its catalogue name, e.g. `key("kubelet-signer")` → `kubelet-signer.key`. */
 export function key(name: SignerName | LeafName | KeyPairName): string { return `${name}.key`; }
+/** A public key file (PKIX PEM) of a key pair, e.g. `pub("service-account")` → `service-account.pub`. */
 export function pub(name: KeyPairName): string { return `${name}.pub`; }
 /** etcd's per-node leaf names, e.g. `etcdLeaf("serving", "bootstrap")` → `etcd-serving-bootstrap`. */
 export function etcdLeaf(kind: "peer" | "serving" | "serving-metrics", node: string): EtcdNodeLeafName {
