@@ -30,10 +30,11 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
             pulumi.log.warn(`extraArgs.${f} can switch off authentication, authorization or TLS client checks; allowed by allowInsecureFlags, fit for a throwaway lab only`, this);
         }
         this.pki = new ClusterPki(name, config, { parent: this });
-        this.staticPods = new StaticPods(name, config, { parent: this });
+        this.staticPods = new StaticPods(name, config, this.pki.material, { parent: this });
         this.ignition = new IgnitionConfigs(name, config, {
             manifests: this.staticPods.files,
             pki: this.pki.nodeFiles,
+            operatorInputs: this.staticPods.operatorInputs,
             pullSecret: loadPullSecret(),
             dependsOn: [this.staticPods.resource],
         }, { parent: this });

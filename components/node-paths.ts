@@ -1,3 +1,5 @@
+import type { KubeconfigName } from "./pki/catalogue";
+
 /**
  * The file layout on the nodes, in one place: static pods, Ignition and bootkube.sh all refer to
  * these paths (othw-facts §5.1 and §7).
@@ -13,15 +15,21 @@ export const SECRETS_MOUNT = "/etc/kubernetes/secrets";
 export const KUBECONFIGS_DIR = "/etc/kubernetes/kubeconfigs";
 /** Bootstrap node: the cluster manifests bootkube.sh applies once the API server answers. */
 export const CLUSTER_MANIFESTS_DIR = "/opt/openshift/manifests";
-/** Masters: the kubelet bootstrap kubeconfig (identity system:bootstrapper), also kube-proxy's. */
+/**
+ * Masters: the kubelet bootstrap kubeconfig (identity
+ * system:serviceaccount:openshift-machine-config-operator:node-bootstrapper), also kube-proxy's;
+ * where machine-config-server puts it (openshift/machine-config-operator pkg/server/server.go).
+ */
 export const MASTER_BOOTSTRAP_KUBECONFIG = "/etc/kubernetes/kubeconfig";
+/** Masters: the kubelet's client CA bundle (kubelet `clientCAFile`; the MCS adds it, pkg/server/server.go). */
+export const MASTER_KUBELET_CA = "/etc/kubernetes/kubelet-ca.crt";
 
-/** A file under the secrets mount, as a static pod flag names it, e.g. `secret("etcd-ca.crt")`. */
+/** A file under the secrets mount, as a static pod flag names it, e.g. `secret(crt("etcd-ca-bundle"))`. */
 export function secret(file: string): string {
     return `${SECRETS_MOUNT}/${file}`;
 }
 
-/** A kubeconfig under KUBECONFIGS_DIR, e.g. `kubeconfig("kube-scheduler")`. */
-export function kubeconfig(name: string): string {
+/** A kubeconfig under KUBECONFIGS_DIR by its catalogue name, e.g. `kubeconfig("kube-scheduler")`. */
+export function kubeconfig(name: KubeconfigName): string {
     return `${KUBECONFIGS_DIR}/${name}.kubeconfig`;
 }

@@ -2,6 +2,7 @@ import type { ClusterConfig } from "../config";
 import { derived } from "../config/derived";
 import { KubeObject } from "../manifests";
 import { CLUSTER_MANIFESTS_DIR, kubeconfig, secret, BOOTSTRAP_SECRETS_DIR } from "../node-paths";
+import { crt, key, NODE_BOOTSTRAPPER_USER } from "../pki/catalogue";
 import { BOOTKUBE_DONE } from "./node-files";
 
 /** Where bootkube.sh finds the OpenShift CRDs. */
@@ -15,7 +16,7 @@ export const CRDS_DIR = "/opt/openshift/crds";
  * @param infrastructure the rendered Infrastructure object, whose status is patched in.
  * @param crdCount how many CRDs the config carries; 0 makes the script say what will be missing.
  */
-export function bootkubeScript(c: ClusterConfig, infrastructure: KubeObject, crdCount: number): string {
+export function bootkubeScript(c: ClusterConfig, infrastructure: KubeObject, crdCount: number, featureGate?: KubeObject): string {
     // The static pods see the secrets under /etc/kubernetes/secrets; this script runs on the
     // host, where they live under BOOTSTRAP_SECRETS_DIR.
     const hostSecret = (f: string) => secret(f).replace(/^\/etc\/kubernetes\/secrets/, BOOTSTRAP_SECRETS_DIR);
@@ -56,12 +57,12 @@ wait_for() {
 }
 
 # 1. etcd answers on localhost:2379, checked with the API server's own etcd client certificate.
-wait_for etcd 300 curl -sf --cacert ${hostSecret("etcd-ca.crt")} \\
-  --cert ${hostSecret("etcd-client.crt")} --key ${hostSecret("etcd-client.key")} https://localhost:2379/health
+wait_for etcd 300 curl -sf --cacert ${hostSecret(crt("etcd-ca-bundle"))} \\
+  --cert ${hostSecret(crt("etcd-client"))} --key ${hostSecret(key("etcd-client"))} https://localhost:2379/health
 
-# 2. The API server is ready: /readyz says ok (trusting the CA that signed its certificate).
-wait_for kube-apiserver 300 sh -c 'curl -sf --cacert ${hostSecret("kubernetes-ca.crt")} https://localhost:6443/readyz | grep -qx ok'
-
+# 2. The API server is ready: /readyz says ok (trusting the signer of its localhost certificate).
+wait_for kube-apiserver 300 sh -c 'curl -sf --cacert ${hostSecret(crt("kube-apiserver-localhost-ca-bundle"))} https://localhost:6443/readyz | grep -qx ok'
+${approveCsrStep(c)}
 # 3. The OpenShift CRDs, then wait until the API serves them: the manifests below and the
 #    cluster-version-operator use these types.
 if compgen -G "${CRDS_DIR}/*.yaml" >/dev/null; then
@@ -88,7 +89,7 @@ wait_for "cluster manifests" 600 apply_manifests
 if oc get crd infrastructures.config.openshift.io >/dev/null 2>&1; then
   oc patch infrastructure cluster --subresource=status --type=merge -p '${statusPatch}'
 fi
-
+${featureGate ? featureGateStatusStep(featureGate) : ""}
 # 6. The masters: done when all ${c.nodes.masters.length} are Ready. Until then the bootstrap node is
 #    the cluster's only etcd and API server; do not remove it before the operators have moved
 #    them to the masters ("Bootstrap Complete" is not that signal).
@@ -97,7 +98,108 @@ masters_ready() {
 }
 wait_for "${c.nodes.masters.length} Ready masters" 3600 masters_ready
 
+${bootstrapCompleteSteps(c)}
 touch ${BOOTKUBE_DONE}
 log "Bootstrap Complete"
+`;
+}
+
+/** The masters' node names as their kubelets register them: the short name and the FQDN (/etc/hostname). */
+function masterNodeNames(c: ClusterConfig): string[] {
+    return c.nodes.masters.flatMap((m) => [m.name, derived(c).fqdn(m.name)]);
+}
+
+/**
+ * bootkube step: the approval loop, as openshift-install's approve-csr.sh on the bootstrap node
+ * (data/data/bootstrap/files/usr/local/bin/approve-csr.sh, release-4.18), but approving only what
+ * a master's kubelet asks for: a client certificate (`kubernetes.io/kube-apiserver-client-kubelet`)
+ * requested by the kubelet bootstrap identity for `system:node:<a master>`, and a serving
+ * certificate (`kubernetes.io/kubelet-serving`) requested by `system:node:<a master>` itself.
+ * It runs in the background while bootkube.sh runs; once the bootstrap node is gone,
+ * cluster-machine-approver approves the same CSRs on the masters.
+ * `oc adm certificate approve` is oc's form, `certificate approve` kubectl's: either works.
+ */
+export function approveCsrStep(c: ClusterConfig): string {
+    const nodes = masterNodeNames(c).map((n) => `system:node:${n}`).join(" ");
+    return `
+# 2a. Approve the masters' CSRs while this script runs (in the background; stopped on exit).
+MASTER_NODE_USERS="${nodes}"
+is_master_user() { case " $MASTER_NODE_USERS " in *" $1 "*) return 0 ;; esac; return 1; }
+approve_csr() { oc adm certificate approve "$1" 2>/dev/null || oc certificate approve "$1"; }
+approve_pending_csrs() {
+  local name signer user cn
+  oc get csr -o go-template='{{range .items}}{{if not .status.conditions}}{{.metadata.name}} {{.spec.signerName}} {{.spec.username}}{{"\\n"}}{{end}}{{end}}' |
+  while read -r name signer user; do
+    case "$signer" in
+      kubernetes.io/kube-apiserver-client-kubelet)
+        [ "$user" = "${NODE_BOOTSTRAPPER_USER}" ] || continue
+        cn=$(oc get csr "$name" -o jsonpath='{.spec.request}' | base64 -d | openssl req -noout -subject -nameopt RFC2253 | sed -n 's/.*CN=\\([^,]*\\).*/\\1/p')
+        is_master_user "$cn" || { log "not approving $name: client certificate for '$cn' is not a master's"; continue; } ;;
+      kubernetes.io/kubelet-serving)
+        is_master_user "$user" || { log "not approving $name: serving certificate requested by '$user'"; continue; } ;;
+      *) continue ;;
+    esac
+    approve_csr "$name" >/dev/null && log "approved CSR $name ($signer, $user)"
+  done
+}
+approve_csrs_loop() { while true; do approve_pending_csrs || true; sleep 10; done; }
+approve_csrs_loop &
+APPROVER_PID=$!
+trap 'kill $APPROVER_PID 2>/dev/null || true' EXIT
+`;
+}
+
+/**
+ * bootkube step: the FeatureGate status, patched in through the status subresource (as the
+ * Infrastructure's), so operators that wait for their version's feature gates find them before
+ * cluster-config-operator runs on a master.
+ */
+export function featureGateStatusStep(featureGate: KubeObject): string {
+    return `
+# 5a. The FeatureGate status (oc apply drops it, as the Infrastructure's).
+if oc get crd featuregates.config.openshift.io >/dev/null 2>&1; then
+  oc patch featuregate cluster --subresource=status --type=merge -p '${JSON.stringify({ status: featureGate.status })}'
+fi
+`;
+}
+
+/**
+ * bootkube steps: bootstrap completion, as openshift-install signals it. Once at least two
+ * masters' kube-apiservers are in the `kubernetes` endpoints (report-progress.sh), create
+ * `kube-system/bootstrap` with `status: complete`: cluster-etcd-operator then removes the
+ * `etcd-bootstrap` member (pkg/operator/bootstrapteardown, condition
+ * EtcdBootstrapMemberRemoved on `etcd cluster`) and machine-config-operator switches its CA
+ * bundles. Only after that removal may the bootstrap node go: before it, etcd would lose a
+ * voting member. Once the member is gone the local kube-apiserver has no etcd, so the last
+ * wait uses the admin kubeconfig (api, which DNS round-robin also resolves to the masters).
+ */
+export function bootstrapCompleteSteps(c: ClusterConfig): string {
+    const ips = c.nodes.masters.map((m) => m.ip).join(" ");
+    return `
+# 7. The control plane runs on the masters: at least 2 of their kube-apiservers serve the
+#    \`kubernetes\` Service.
+MASTER_IPS="${ips}"
+masters_serve_api() {
+  local n=0 ip
+  for ip in $(oc get endpoints kubernetes -n default -o jsonpath='{.subsets[*].addresses[*].ip}'); do
+    case " $MASTER_IPS " in *" $ip "*) n=$((n + 1)) ;; esac
+  done
+  [ "$n" -ge 2 ]
+}
+wait_for "kube-apiserver on 2 masters" 3600 masters_serve_api
+
+# 8. Bootstrap complete: kube-system/bootstrap says so (the signal cluster-etcd-operator and
+#    machine-config-operator wait for).
+mark_bootstrap_complete() {
+  oc create configmap bootstrap -n kube-system --from-literal=status=complete --dry-run=client -o yaml | oc apply -f -
+}
+wait_for "kube-system/bootstrap status=complete" 600 mark_bootstrap_complete
+
+# 9. cluster-etcd-operator removes the etcd-bootstrap member; only then may the bootstrap node go.
+etcd_bootstrap_removed() {
+  [ "$(KUBECONFIG=${kubeconfig("admin")} oc get etcd cluster -o jsonpath='{.status.conditions[?(@.type=="EtcdBootstrapMemberRemoved")].status}')" = True ]
+}
+wait_for "etcd-bootstrap member removal" 3600 etcd_bootstrap_removed
+log "etcd-bootstrap member removed: the bootstrap node may go now (set bootstrap: false)"
 `;
 }

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RenderedFiles } from "../assets";
 import type { ClusterConfig } from "../config";
 import { derived } from "../config";
-import type { NodeFileMap } from "../pki";
+import type { NodeFileContent, NodeFileMap } from "../pki";
 import type { NodeFiles } from "../rendered-manifests";
 import { bootstrapIgnition, masterIgnition } from "./nodes";
 import type { IgnitionConfig } from "./spec";
@@ -18,6 +18,8 @@ export interface IgnitionInputs {
     manifests: NodeFiles;
     /** ClusterPki.nodeFiles (secret): node or "masters" → path → file. */
     pki: pulumi.Output<NodeFileMap>;
+    /** StaticPods.operatorInputs (secret): the operator-input manifests for the bootstrap node, by path. */
+    operatorInputs: pulumi.Output<Record<string, NodeFileContent>>;
     /** The pull secret (secret). */
     pullSecret: pulumi.Output<string>;
     /** Resources the configs must wait for (the rendered manifests). */
@@ -54,8 +56,8 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
         const json = (c: IgnitionConfig) => JSON.stringify(c);
 
         const boot = config.nodes.bootstrap.name;
-        this.configs[boot] = pulumi.secret(pulumi.all([inputs.pki, inputs.pullSecret]).apply(([pki, pullSecret]) =>
-            json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], pki: pki[boot] ?? {}, pullSecret, crds }))));
+        this.configs[boot] = pulumi.secret(pulumi.all([inputs.pki, inputs.operatorInputs, inputs.pullSecret]).apply(([pki, operatorInputs, pullSecret]) =>
+            json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], pki: { ...(pki[boot] ?? {}), ...operatorInputs }, pullSecret, crds }))));
         for (const m of config.nodes.masters) {
             this.configs[m.name] = pulumi.secret(pulumi.all([inputs.pki, inputs.pullSecret]).apply(([pki, pullSecret]) =>
                 json(masterIgnition({ config, node: m, manifests: inputs.manifests[m.name], pki: pki.masters ?? {}, pullSecret, mco }))));

@@ -13,7 +13,7 @@ export interface BootstrapInputs {
     config: ClusterConfig;
     /** The static pods and cluster manifests for this node, by path (StaticPods.files). */
     manifests: Record<string, string>;
-    /** The PKI and kubeconfigs for this node, by path (ClusterPki.nodeFiles). */
+    /** The PKI, kubeconfigs and operator-input manifests for this node, by path (ClusterPki.nodeFiles, StaticPods.operatorInputs). */
     pki: Record<string, NodeFile>;
     /** The pull secret (a dockerconfigjson document). */
     pullSecret: string;
@@ -42,6 +42,7 @@ const fromMap = (m: Record<string, NodeFile>) => Object.entries(m).map(([path, f
 export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
     const c = i.config;
     const infrastructure = clusterManifests(c)["03-infrastructure.yaml"][0];
+    const featureGate = clusterManifests(c)["05a-featuregate.yaml"][0];
     const crdFiles = Object.entries(i.crds).map(([name, text]) => file(`${CRDS_DIR}/${name}`, text, 0o644));
     return ignitionConfig({
         sshKeys: c.sshKeys,
@@ -55,7 +56,7 @@ export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
             file(`${CLUSTER_MANIFESTS_DIR}/06-pull-secret.yaml`, toYaml(pullSecretManifest(i.pullSecret)), 0o600),
             ...crdFiles,
             ...fromMap(i.pki),
-            file(BOOTKUBE_PATH, bootkubeScript(c, infrastructure, crdFiles.length), 0o755),
+            file(BOOTKUBE_PATH, bootkubeScript(c, infrastructure, crdFiles.length, featureGate), 0o755),
         ],
         directories: [
             directory("/opt/openshift", 0o755),

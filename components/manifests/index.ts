@@ -2,9 +2,12 @@ import * as crypto from "node:crypto";
 import YAML from "yaml";
 import type { ClusterConfig } from "../config";
 import { derived } from "../config/derived";
+import { NODE_BOOTSTRAPPER } from "../pki/catalogue";
+import { DISABLED_FEATURE_GATES, ENABLED_FEATURE_GATES } from "./feature-gates";
+import { clusterRoleBinding, KubeObject } from "./objects";
 
-/** A Kubernetes object as plain data. */
-export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+export * from "./objects";
+export * from "./operator-inputs";
 
 /** `https://api.<clusterName>.<baseDomain>:6443`, the external API URL. */
 export function apiServerUrl(c: ClusterConfig): string {
@@ -38,21 +41,48 @@ export function infrastructureName(c: ClusterConfig): string {
     return `${c.clusterName.slice(0, 21)}-${digest(c).subarray(16).toString("hex").slice(0, 5)}`;
 }
 
-/** The namespaces bootkube creates first (othw-facts §6.1, 01-namespaces.yaml). */
+/**
+ * The namespaces bootkube creates first (01-namespaces.yaml), with the operators'
+ * own namespaces their inputs live in (openshift-kube-apiserver-operator,
+ * openshift-kube-controller-manager-operator).
+ */
 export const NAMESPACES = [
     "openshift-config", "openshift-config-managed", "openshift-etcd", "openshift-kube-apiserver",
-    "openshift-kube-controller-manager", "openshift-kube-scheduler", "openshift-cluster-version",
-    "openshift-machine-config-operator", "openshift-infra", "openshift-node",
+    "openshift-kube-apiserver-operator", "openshift-kube-controller-manager", "openshift-kube-controller-manager-operator",
+    "openshift-kube-scheduler", "openshift-cluster-version", "openshift-machine-config-operator", "openshift-infra", "openshift-node",
 ];
 
-function binding(name: string, clusterRole: string, user: string): KubeObject {
+/**
+ * Control-plane namespaces as the operators' renders create them: run on any node
+ * (`openshift.io/node-selector: ""`), management workloads; etcd and the kube-apiserver at
+ * run-level 0, so no SCC admission stands between them and their static pods
+ * (cluster-etcd-operator bindata/etcd/ns.yaml, cluster-kube-apiserver-operator
+ * bindata/bootkube/manifests/00_openshift-kube-apiserver*-ns.yaml, release-4.18).
+ */
+const CONTROL_PLANE_NAMESPACES: Record<string, { runLevel0: boolean }> = {
+    "openshift-etcd": { runLevel0: true },
+    "openshift-kube-apiserver": { runLevel0: true },
+    "openshift-kube-apiserver-operator": { runLevel0: true },
+    "openshift-kube-controller-manager": { runLevel0: false },
+    "openshift-kube-controller-manager-operator": { runLevel0: false },
+};
+
+function namespace(name: string): KubeObject {
+    const cp = CONTROL_PLANE_NAMESPACES[name];
+    if (!cp) return { apiVersion: "v1", kind: "Namespace", metadata: { name } };
     return {
-        apiVersion: "rbac.authorization.k8s.io/v1",
-        kind: "ClusterRoleBinding",
-        metadata: { name },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole },
-        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
+        apiVersion: "v1", kind: "Namespace",
+        metadata: {
+            name,
+            annotations: { "openshift.io/node-selector": "", "workload.openshift.io/allowed": "management" },
+            ...(cp.runLevel0 ? { labels: { "openshift.io/run-level": "0" } } : {}),
+        },
     };
+}
+
+/** The cluster domain, `<clusterName>.<baseDomain>`. */
+export function clusterDomain(c: ClusterConfig): string {
+    return derived(c).clusterDomain;
 }
 
 /**
@@ -82,29 +112,25 @@ export function installConfig(c: ClusterConfig): object {
  * (othw-facts §6.1), keyed by file name under /opt/openshift/manifests. Each value is the list
  * of objects in that file.
  *
- * Not here, on purpose: the pull-secret Secret and the kubeadmin Secret embed secrets and are
- * rendered into the (secret) Ignition config instead (see pullSecretManifest); the tutorial's
- * `cluster-config` ConfigMap has no known consumer.
+ * Not here, on purpose: the pull-secret Secret, the kubeadmin Secret and the operators' inputs
+ * embed secrets and are rendered into the (secret) Ignition config instead (see
+ * pullSecretManifest and operatorInputManifests); the tutorial's `cluster-config` ConfigMap has
+ * no known consumer.
  */
 export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]> {
     const network = { clusterNetwork: [{ cidr: c.clusterNetwork.cidr, hostPrefix: c.clusterNetwork.hostPrefix }], serviceNetwork: [c.serviceNetwork] };
     const minor = c.release.version.split(".").slice(0, 2).join(".");
     return {
-        "01-namespaces.yaml": NAMESPACES.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })),
+        "01-namespaces.yaml": NAMESPACES.map(namespace),
         "02-rbac.yaml": [
-            // Kubelets on masters bootstrap as system:bootstrapper: create and watch their CSRs.
-            binding("system:bootstrapper", "system:node-bootstrapper", "system:bootstrapper"),
-            // ... and have their client CSRs approved without a human: kube-controller-manager's
-            // csrapproving controller approves a kubelet client CSR when its requester may
-            // `create` `certificatesigningrequests/nodeclient` (kubernetes/kubernetes
-            // pkg/controller/certificates/approver/sarapprove.go, release-1.31); this ClusterRole
-            // is one of the API server's bootstrap roles (plugin/pkg/auth/authorizer/rbac/
-            // bootstrappolicy/controller_policy.go). No binding for `system:admin`: it is in
-            // `system:masters`, which may do everything, and `system:node-admin` is no
-            // Kubernetes role (a real API server refuses the binding with NotFound).
-            binding("system:bootstrapper-nodeclient", "system:certificates.k8s.io:certificatesigningrequests:nodeclient", "system:bootstrapper"),
-            // kube-proxy on the masters runs as system:bootstrapper too.
-            binding("system:bootstrapper-proxy", "system:node-proxier", "system:bootstrapper"),
+            // The masters' kubelets bootstrap as the node-bootstrapper service account (a client
+            // certificate with its user name): they may create and watch their CSRs
+            // (machine-config-operator manifests/csr-bootstrap-role-binding.yaml, release-4.18).
+            // The approval comes from bootkube's approval loop, then from cluster-machine-approver.
+            clusterRoleBinding("system-bootstrap-node-bootstrapper", "system:node-bootstrapper", { kind: "ServiceAccount", ...NODE_BOOTSTRAPPER }),
+            // kube-proxy on the masters runs with the same kubeconfig until OVN-Kubernetes takes
+            // over; it needs the node proxier's read access to Services and EndpointSlices.
+            clusterRoleBinding("system-bootstrap-node-proxier", "system:node-proxier", { kind: "ServiceAccount", ...NODE_BOOTSTRAPPER }),
         ],
         "03-infrastructure.yaml": [{
             apiVersion: "config.openshift.io/v1",
@@ -118,10 +144,8 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
                 platform: "None",
                 platformStatus: { type: "None" },
                 apiServerURL: apiServerUrl(c),
-                // The field is `apiServerInternalURI` (URI, not URL): the Infrastructure CRD of
-                // openshift/api release-4.18 (config/v1/types_infrastructure.go) has no
-                // `apiServerInternalURL`, and a real kube-apiserver rejects the object with
-                // `strict decoding error: unknown field "status.apiServerInternalURL"`.
+                // The API's field is `apiServerInternalURI` (openshift/api config/v1
+                // types_infrastructure.go); the real CRD rejects `apiServerInternalURL`.
                 apiServerInternalURI: apiServerInternalUrl(c),
                 // Anything else makes config-operator go Degraded.
                 controlPlaneTopology: "HighlyAvailable",
@@ -137,9 +161,20 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
             apiVersion: "operator.openshift.io/v1", kind: "Network", metadata: { name: "cluster" },
             spec: { ...network, defaultNetwork: { type: "OVNKubernetes" } },
         }],
-        "05-dns.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "DNS", metadata: { name: "cluster" }, spec: { baseDomain: c.baseDomain } }],
-        // The default feature set; without it the CVO sees a mismatch and shuts down.
-        "05a-featuregate.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "FeatureGate", metadata: { name: "cluster" }, spec: { featureSet: "" } }],
+        // The cluster domain, as openshift-install writes it (pkg/asset/manifests/dns.go); the
+        // field is immutable once set, and the ingress and DNS operators create records under it.
+        "05-dns.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "DNS", metadata: { name: "cluster" }, spec: { baseDomain: clusterDomain(c) } }],
+        // The default feature set; without it the CVO sees a mismatch and shuts down. The status
+        // is what openshift/api's cluster-config-api render writes on a real bootstrap
+        // (payload-command/cmd/render): with it, operators that wait for the feature gates of
+        // their version start before cluster-config-operator runs on a master. bootkube.sh
+        // patches it in through the status subresource, as it does the Infrastructure's.
+        "05a-featuregate.yaml": [featureGate(c)],
+        // No workers: routers, registry and console run on the masters, where *.apps points
+        // (openshift-install pkg/asset/manifests/scheduler.go sets this when there are none).
+        "05d-scheduler.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "Scheduler", metadata: { name: "cluster" }, spec: { mastersSchedulable: true, policy: { name: "" } } }],
+        // The routes' domain (openshift-install pkg/asset/manifests/ingress.go).
+        "05e-ingress.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "Ingress", metadata: { name: "cluster" }, spec: { domain: `apps.${clusterDomain(c)}` } }],
         // The network operator reads install-config from here.
         "05b-cluster-config-v1.yaml": [{
             apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cluster-config-v1", namespace: "kube-system" },
@@ -160,6 +195,26 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
             // No desiredUpdate: the CVO takes the version from its own image (othw-facts §8.7).
             spec: { channel: `stable-${minor}`, clusterID: clusterId(c) },
         }],
+    };
+}
+
+/**
+ * The FeatureGate `cluster` with the Default feature set and its status for the release version
+ * (the lists of openshift/api release-4.18, see feature-gates.ts); `include.release...` marks it
+ * as the self-managed HA profile's, as the render does.
+ */
+export function featureGate(c: ClusterConfig): KubeObject {
+    return {
+        apiVersion: "config.openshift.io/v1", kind: "FeatureGate",
+        metadata: { name: "cluster", annotations: { "include.release.openshift.io/self-managed-high-availability": "true" } },
+        spec: { featureSet: "" },
+        status: {
+            featureGates: [{
+                version: c.release.version,
+                enabled: ENABLED_FEATURE_GATES.map((name) => ({ name })),
+                disabled: DISABLED_FEATURE_GATES.map((name) => ({ name })),
+            }],
+        },
     };
 }
 

@@ -1,12 +1,15 @@
+import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import bcrypt from "bcryptjs";
 import { RenderedFiles } from "../assets";
 import type { ClusterConfig } from "../config";
+import { derived } from "../config/derived";
 import { renderKubeconfig } from "../kubeconfig";
-import { BOOTSTRAP_SECRETS_DIR, kubeconfig as kubeconfigPath, MASTER_BOOTSTRAP_KUBECONFIG } from "../node-paths";
+import { kubeconfig as kubeconfigPath } from "../node-paths";
 import {
-    CA_EARLY_RENEWAL_HOURS, CA_USES, CA_VALIDITY_HOURS, CaName, kubeconfigCatalogue, LEAF_EARLY_RENEWAL_HOURS,
-    LEAF_VALIDITY_HOURS, leafUses, NodeFile, pkiCatalogue,
+    BundleName, CA_EARLY_RENEWAL_HOURS, CA_USES, CA_VALIDITY_HOURS, crt, key, KeyPairName, kubeconfigCatalogue,
+    LEAF_EARLY_RENEWAL_HOURS, LEAF_VALIDITY_HOURS, leafUses, NodeFile, pkiCatalogue, pub, SignerName,
 } from "./catalogue";
 
 export * from "./catalogue";
@@ -16,90 +19,155 @@ export interface NodeFileContent { content: string; mode: number }
 /** Node name → absolute path on the node → file. */
 export type NodeFileMap = Record<string, Record<string, NodeFileContent>>;
 
-/** A certificate with its key, as PEM outputs (the key is secret). */
-export interface CertAndKey { certPem: pulumi.Output<string>; keyPem: pulumi.Output<string> }
+/** A certificate with its key and validity, as outputs (the key is secret). */
+export interface CertAndKey {
+    /** The certificate alone (PEM). */
+    certPem: pulumi.Output<string>;
+    /** What `<name>.crt` holds: the certificate, followed by its signer's for a chained leaf. */
+    crtFile: pulumi.Output<string>;
+    keyPem: pulumi.Output<string>;
+    /** RFC 3339 UTC, e.g. `2026-12-01T20:09:14Z`. */
+    notBefore: pulumi.Output<string>;
+    notAfter: pulumi.Output<string>;
+}
+
+/** The PKI as plain values, for the renderers of the operator inputs; secret as a whole. */
+export interface PkiMaterial {
+    /** Signer and leaf name → certificate (alone), key, validity (RFC 3339) and the `.crt` file's text. */
+    certs: Record<string, { cert: string; crtFile: string; key: string; notBefore: string; notAfter: string }>;
+    /** Bundle name → concatenated PEM. */
+    bundles: Record<BundleName, string>;
+    /** Key pair name → private key (PKCS#1 PEM) and public key (PKIX PEM). */
+    keyPairs: Record<KeyPairName, { key: string; pub: string }>;
+    /** The bcrypt hash of the kubeadmin password. */
+    kubeadminHash: string;
+}
+
+/** The alphabet of openshift-install's kubeadmin password (pkg/asset/password/password.go): no l, no O, no 0/1. */
+const PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHIJKLMNPQRSTUVWXYZ23456789";
 
 /**
- * The cluster's PKI on @pulumi/tls, built from {@link pkiCatalogue}: the CAs, every leaf
- * certificate, the service-account key pair and the kubeconfigs. Private keys and kubeconfigs
- * are secrets from birth. Everything is also written to the stack's asset directory
- * (`assets/<stack>/tls/`, kubeconfigs in `assets/<stack>/auth/`, the admin one as
- * `auth/kubeconfig`), keys and kubeconfigs mode 0600, as openshift-install does.
+ * The kubeadmin password and its bcrypt hash, derived from a secret seed: 20 characters of
+ * openshift-install's alphabet in four groups of five joined by `-` (23 characters, as
+ * pkg/asset/password/password.go). Deterministic in the seed (the bcrypt salt comes from it too),
+ * so a preview shows no change until the seed is replaced.
+ * @param seed secret bytes (e.g. a generated private key's PEM).
+ */
+export function kubeadminPassword(seed: string): { password: string; hash: string } {
+    const stream = (label: string, n: number): Buffer => {
+        const out: Buffer[] = [];
+        for (let i = 0; Buffer.concat(out).length < n; i++) out.push(crypto.createHmac("sha256", seed).update(`${label}/${i}`).digest());
+        return Buffer.concat(out);
+    };
+    const chars: string[] = [];
+    // Rejection sampling keeps every character equally likely (232 = 4 × 58).
+    for (const byte of stream("kubeadmin-password", 256)) {
+        if (byte < 232 && chars.length < 20) chars.push(PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length]);
+    }
+    if (chars.length < 20) throw new Error("kubeadmin password: the seed stream ran short");
+    const password = [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join("")).join("-");
+    const salt = `$2b$10$${bcrypt.encodeBase64(stream("kubeadmin-bcrypt-salt", 16).subarray(0, 16), 16)}`;
+    return { password, hash: bcrypt.hashSync(password, salt) };
+}
+
+/**
+ * The cluster's PKI on @pulumi/tls, built from {@link pkiCatalogue}: every signer (self-signed),
+ * every leaf certificate, the CA bundles, the service-account key pairs, the kubeconfigs and the
+ * kubeadmin password. Private keys, kubeconfigs and the password are secrets from birth.
+ * Everything is also written to the stack's asset directory (`assets/<stack>/tls/`, kubeconfigs
+ * and `kubeadmin-password` in `assets/<stack>/auth/`, the admin kubeconfig as `auth/kubeconfig`),
+ * keys, kubeconfigs and the password mode 0600, as openshift-install does.
  * Type token: `openshift-hard-way:pki:ClusterPki`.
  */
 export class ClusterPki extends pulumi.ComponentResource {
-    /** Every CA and leaf by catalogue name, e.g. `cas["etcd-ca"]`, `leaves["admin"]`. */
-    readonly cas: Record<string, CertAndKey> = {};
-    readonly leaves: Record<string, CertAndKey> = {};
-    /** The service-account signing key (secret) and its public key (PKIX PEM). */
-    readonly serviceAccount: { keyPem: pulumi.Output<string>; publicKeyPem: pulumi.Output<string> };
+    /** Every signer and leaf by catalogue name, e.g. `certs["etcd-signer"]`, `certs["admin-kubeconfig-client"]`. */
+    readonly certs: Record<string, CertAndKey> = {};
+    /** Every CA bundle by catalogue name (PEM). */
+    readonly bundles = {} as Record<BundleName, pulumi.Output<string>>;
+    /** The key pairs by catalogue name: private key (secret) and public key (PKIX PEM). */
+    readonly keyPairs = {} as Record<KeyPairName, { keyPem: pulumi.Output<string>; publicKeyPem: pulumi.Output<string> }>;
     /** Kubeconfigs by name (admin, kube-controller-manager, kube-scheduler, kubelet-bootstrap, localhost); secret. */
     readonly kubeconfigs: Record<string, pulumi.Output<string>> = {};
+    /** The kubeadmin password (secret), generated once (from a tls PrivateKey as its seed). */
+    readonly kubeadminPassword: pulumi.Output<string>;
+    /** Everything above as plain values, for the operator-input manifests; secret. */
+    readonly material: pulumi.Output<PkiMaterial>;
     /** Every file the nodes get from the PKI, by node name ("masters" for every master) and path; secret. */
     readonly nodeFiles: pulumi.Output<NodeFileMap>;
-    /** The asset-directory files `assets/<stack>/tls/*` and `auth/*` (keys: e.g. `tls/admin.key`), one resource. */
+    /** The asset-directory files `assets/<stack>/tls/*` and `auth/*` (keys: e.g. `tls/admin-kubeconfig-client.key`), one resource. */
     readonly assets: RenderedFiles;
 
     constructor(name: string, config: ClusterConfig, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:pki:ClusterPki", name, {}, opts);
         const parent = { parent: this };
         const cat = pkiCatalogue(config);
-        const key = (n: string) => new tls.PrivateKey(`${n}-key`, { algorithm: "RSA", rsaBits: config.pki.rsaBits }, parent);
+        const newKey = (n: string) => new tls.PrivateKey(`${n}-key`, { algorithm: "RSA", rsaBits: config.pki.rsaBits }, parent);
 
-        for (const ca of cat.cas) {
-            const k = key(ca.name);
-            const common = {
-                isCaCertificate: true, allowedUses: CA_USES,
+        for (const s of cat.signers) {
+            const k = newKey(s.name);
+            const cert = new tls.SelfSignedCert(s.name, {
+                privateKeyPem: k.privateKeyPem,
+                subject: { commonName: s.commonName, ...(s.organizationalUnit ? { organizationalUnit: s.organizationalUnit } : {}) },
+                isCaCertificate: true, allowedUses: CA_USES, setSubjectKeyId: true,
                 validityPeriodHours: CA_VALIDITY_HOURS, earlyRenewalHours: CA_EARLY_RENEWAL_HOURS,
-            };
-            let certPem: pulumi.Output<string>;
-            if (!ca.signer) {
-                certPem = new tls.SelfSignedCert(ca.name, {
-                    ...common, privateKeyPem: k.privateKeyPem, subject: { commonName: ca.commonName }, setSubjectKeyId: true,
-                }, parent).certPem;
-            } else {
-                certPem = this.sign(ca.name, k, { commonName: ca.commonName }, [], [], ca.signer, {
-                    ...common, setSubjectKeyId: true,
-                    // othw-facts §3.1: intermediates are CA:TRUE, pathlen:0.
-                    maxPathLength: 0,
-                });
-            }
-            this.cas[ca.name] = { certPem, keyPem: k.privateKeyPem };
+            }, parent);
+            this.certs[s.name] = { certPem: cert.certPem, crtFile: cert.certPem, keyPem: k.privateKeyPem, notBefore: cert.validityStartTime, notAfter: cert.validityEndTime };
         }
-        for (const leaf of cat.leaves) {
-            const k = key(leaf.name);
-            const certPem = this.sign(leaf.name, k, { commonName: leaf.commonName, organization: leaf.organization },
-                leaf.dnsNames, leaf.ipAddresses, leaf.signer, {
-                    allowedUses: leafUses(leaf.usage), validityPeriodHours: LEAF_VALIDITY_HOURS, earlyRenewalHours: LEAF_EARLY_RENEWAL_HOURS,
-                });
-            this.leaves[leaf.name] = { certPem, keyPem: k.privateKeyPem };
+        for (const l of cat.leaves) {
+            const k = newKey(l.name);
+            const csr = new tls.CertRequest(l.name, {
+                privateKeyPem: k.privateKeyPem,
+                subject: { commonName: l.commonName, ...(l.organization ? { organization: l.organization } : {}) },
+                dnsNames: l.dnsNames, ipAddresses: l.ipAddresses,
+            }, parent);
+            const ca = this.certs[l.signer];
+            if (!ca) throw new Error(`PKI catalogue: ${l.name} is signed by ${l.signer}, which is not a signer`);
+            const cert = new tls.LocallySignedCert(l.name, {
+                certRequestPem: csr.certRequestPem, caCertPem: ca.certPem, caPrivateKeyPem: ca.keyPem,
+                allowedUses: leafUses(l), setSubjectKeyId: true,
+                validityPeriodHours: LEAF_VALIDITY_HOURS, earlyRenewalHours: LEAF_EARLY_RENEWAL_HOURS,
+            }, parent);
+            const crtFile = l.chain ? pulumi.all([cert.certPem, ca.certPem]).apply(([a, b]) => `${a.trimEnd()}\n${b}`) : cert.certPem;
+            this.certs[l.name] = { certPem: cert.certPem, crtFile, keyPem: k.privateKeyPem, notBefore: cert.validityStartTime, notAfter: cert.validityEndTime };
         }
-        const sa = key("service-account");
-        this.serviceAccount = { keyPem: sa.privateKeyPem, publicKeyPem: sa.publicKeyPem };
+        for (const b of cat.bundles) {
+            this.bundles[b.name] = pulumi.all(b.signers.map((s) => this.certs[s].certPem)).apply((pems) => pems.map((p) => p.trimEnd() + "\n").join(""));
+        }
+        for (const kp of cat.keyPairs) {
+            const k = newKey(kp);
+            this.keyPairs[kp] = { keyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem };
+        }
+        // The kubeadmin password's seed: a generated key is the one secret, random, generated-once
+        // value the stack's providers offer (@pulumi/random is not among them); the password and
+        // its hash are derived from it, so both stay stable until the seed is replaced.
+        const seed = new tls.PrivateKey("kubeadmin-password-seed", { algorithm: "ED25519" }, parent);
+        const kubeadmin = pulumi.secret(seed.privateKeyPem.apply(kubeadminPassword));
+        this.kubeadminPassword = pulumi.secret(kubeadmin.apply((k) => k.password));
 
-        const kubeCa = this.cas["kubernetes-ca"].certPem;
-        const kcEntries = kubeconfigCatalogue(config, MASTER_BOOTSTRAP_KUBECONFIG);
+        const kcEntries = kubeconfigCatalogue(config);
         for (const e of kcEntries) {
-            const l = this.leaves[e.leaf];
-            this.kubeconfigs[e.name] = pulumi.secret(pulumi.all([kubeCa, l.certPem, l.keyPem]).apply(([caPem, certPem, keyPem]) =>
+            const l = this.certs[e.leaf];
+            this.kubeconfigs[e.name] = pulumi.secret(pulumi.all([this.bundles[e.ca], l.certPem, l.keyPem]).apply(([caPem, certPem, keyPem]) =>
                 renderKubeconfig({ clusterName: e.clusterName, server: e.server, user: e.user, caPem, certPem, keyPem })));
         }
 
-        // Where each PEM goes, on the nodes and in the asset directory.
-        const files: { to: NodeFile[]; asset: string; content: pulumi.Output<string>; secret: boolean }[] = [];
+        // Every PEM by file name, then where each goes, on the nodes and in the asset directory.
+        const byFile: Record<string, { content: pulumi.Output<string>; secret: boolean }> = {};
+        for (const [n, ck] of Object.entries(this.certs)) {
+            byFile[crt(n as SignerName)] = { content: ck.crtFile, secret: false };
+            byFile[key(n as SignerName)] = { content: ck.keyPem, secret: true };
+        }
+        for (const [n, pem] of Object.entries(this.bundles)) byFile[crt(n as BundleName)] = { content: pem, secret: false };
+        for (const [n, kp] of Object.entries(this.keyPairs)) {
+            byFile[key(n as KeyPairName)] = { content: kp.keyPem, secret: true };
+            byFile[pub(n as KeyPairName)] = { content: kp.publicKeyPem, secret: false };
+        }
+        const shipped = new Map(cat.nodeFiles.map((f) => [f.file, f.to]));
+        const files: { to: NodeFile[]; asset: string; content: pulumi.Output<string>; secret: boolean }[] = Object.entries(byFile)
+            .map(([f, v]) => ({ to: shipped.get(f) ?? [], asset: `tls/${f}`, ...v }));
+        const missing = [...shipped.keys()].filter((f) => !byFile[f]);
+        if (missing.length) throw new Error(`PKI catalogue: files to ship that nothing makes: ${missing.join(", ")}`);
         const boot = config.nodes.bootstrap.name;
-        for (const ca of cat.cas) {
-            files.push({ to: ca.certFiles, asset: `tls/${ca.name}.crt`, content: this.cas[ca.name].certPem, secret: false });
-            files.push({ to: ca.keyFiles, asset: `tls/${ca.name}.key`, content: this.cas[ca.name].keyPem, secret: true });
-        }
-        for (const leaf of cat.leaves) {
-            const on = (ext: string, mode: number) => leaf.files.map((f) => ({ node: f.node, path: `${BOOTSTRAP_SECRETS_DIR}/${f.base}.${ext}`, mode }));
-            files.push({ to: on("crt", 0o644), asset: `tls/${leaf.name}.crt`, content: this.leaves[leaf.name].certPem, secret: false });
-            files.push({ to: on("key", 0o600), asset: `tls/${leaf.name}.key`, content: this.leaves[leaf.name].keyPem, secret: true });
-        }
-        const saOn = (ext: string, mode: number) => cat.serviceAccountFiles.map((f) => ({ node: f.node, path: `${BOOTSTRAP_SECRETS_DIR}/${f.base}.${ext}`, mode }));
-        files.push({ to: saOn("key", 0o600), asset: "tls/service-account.key", content: sa.privateKeyPem, secret: true });
-        files.push({ to: saOn("pub", 0o644), asset: "tls/service-account.pub", content: sa.publicKeyPem, secret: false });
         for (const e of kcEntries) {
             files.push({
                 to: [{ node: boot, path: kubeconfigPath(e.name), mode: 0o600 }, ...e.extraFiles],
@@ -107,9 +175,11 @@ export class ClusterPki extends pulumi.ComponentResource {
                 content: this.kubeconfigs[e.name], secret: true,
             });
         }
+        // openshift-install's auth/kubeadmin-password: the password alone, no newline.
+        files.push({ to: [], asset: "auth/kubeadmin-password", content: this.kubeadminPassword, secret: true });
 
         this.assets = new RenderedFiles(`${config.stack}/pki`, {
-            root: `assets/${config.stack}`,
+            root: derived(config).assetDir,
             files: Object.fromEntries(files.map((f) => [f.asset, {
                 content: f.secret ? pulumi.secret(f.content) : f.content,
                 mode: f.secret ? 0o600 : 0o644,
@@ -124,22 +194,24 @@ export class ClusterPki extends pulumi.ComponentResource {
             });
             return out;
         }));
-        this.registerOutputs({ adminKubeconfig: this.kubeconfigs.admin });
-    }
 
-    /** A CSR for a fresh key, signed by `signer`; returns the certificate PEM. */
-    private sign(name: string, k: tls.PrivateKey, subject: { commonName: string; organization?: string },
-        dnsNames: string[], ipAddresses: string[], signer: CaName, extra: Partial<tls.LocallySignedCertArgs>): pulumi.Output<string> {
-        const csr = new tls.CertRequest(name, { privateKeyPem: k.privateKeyPem, subject, dnsNames, ipAddresses }, { parent: this });
-        const ca = this.cas[signer];
-        if (!ca) throw new Error(`PKI catalogue: ${name} is signed by ${signer}, which is not declared before it`);
-        return new tls.LocallySignedCert(name, {
-            certRequestPem: csr.certRequestPem,
-            caCertPem: ca.certPem,
-            caPrivateKeyPem: ca.keyPem,
-            validityPeriodHours: extra.validityPeriodHours!,
-            allowedUses: extra.allowedUses!,
-            ...extra,
-        }, { parent: this }).certPem;
+        const certNames = Object.keys(this.certs);
+        const certOutputs = certNames.map((n) => {
+            const c = this.certs[n];
+            return pulumi.all([c.certPem, c.crtFile, c.keyPem, c.notBefore, c.notAfter])
+                .apply(([cert, crtFile, k, notBefore, notAfter]) => ({ cert, crtFile, key: k, notBefore, notAfter }));
+        });
+        const bundleNames = Object.keys(this.bundles) as BundleName[];
+        const kpNames = Object.keys(this.keyPairs) as KeyPairName[];
+        this.material = pulumi.secret(pulumi.all([
+            pulumi.all(certOutputs), pulumi.all(bundleNames.map((b) => this.bundles[b])),
+            pulumi.all(kpNames.map((k) => pulumi.all([this.keyPairs[k].keyPem, this.keyPairs[k].publicKeyPem]))), kubeadmin,
+        ]).apply(([certs, bundles, kps, ka]): PkiMaterial => ({
+            certs: Object.fromEntries(certNames.map((n, i) => [n, certs[i]])),
+            bundles: Object.fromEntries(bundleNames.map((n, i) => [n, bundles[i]])) as Record<BundleName, string>,
+            keyPairs: Object.fromEntries(kpNames.map((n, i) => [n, { key: kps[i][0], pub: kps[i][1] }])) as PkiMaterial["keyPairs"],
+            kubeadminHash: ka.hash,
+        })));
+        this.registerOutputs({ adminKubeconfig: this.kubeconfigs.admin });
     }
 }

@@ -1,6 +1,7 @@
 import type { IPod } from "kubernetes-models/v1";
 import type { ClusterConfig } from "../config";
 import { secret } from "../node-paths";
+import { crt, etcdLeaf, key } from "../pki/catalogue";
 import { HostMount, SECRETS, staticPod } from "./common";
 
 /** The member name cluster-etcd-operator recognises as the bootstrap member and removes at the pivot. */
@@ -11,10 +12,15 @@ const DATA: HostMount = { name: "etcd-data", hostPath: "/var/lib/etcd", mountPat
 /**
  * The bootstrap node's single-member etcd (othw-facts §5.2): `openshift-etcd/etcd-bootstrap`.
  * Clients (the API server) and peers (masters, added later by cluster-etcd-operator) both use
- * TLS with client-certificate authentication against etcd-ca.
+ * TLS with client-certificate authentication against etcd-signer; the serving and peer
+ * certificates are the ones cluster-etcd-operator's render makes for the bootstrap node
+ * (`etcd-serving-<node>`, `etcd-peer-<node>`: openshift/cluster-etcd-operator pkg/cmd/render,
+ * release-4.18), so the members the operator adds trust this one and the other way round.
  */
 export function etcdPod(c: ClusterConfig): IPod {
     const ip = c.nodes.bootstrap.ip;
+    const serving = etcdLeaf("serving", c.nodes.bootstrap.name);
+    const peer = etcdLeaf("peer", c.nodes.bootstrap.name);
     const peerUrl = `https://${ip}:2380`;
     return staticPod({
         extraArgs: c.extraArgs["etcd"],
@@ -39,17 +45,18 @@ export function etcdPod(c: ClusterConfig): IPod {
                 // Separates this cluster's members from any other etcd cluster on the network.
                 "--initial-cluster-token=openshift-etcd",
                 // Serving certificate for clients; etcd also health-checks itself with it, which
-                // is why etcd-server carries clientAuth as well (othw-facts §8.7).
-                `--cert-file=${secret("etcd-server.crt")}`,
-                `--key-file=${secret("etcd-server.key")}`,
-                // Only clients with a certificate from etcd-ca get in.
+                // is why it carries clientAuth as well (as cluster-etcd-operator's).
+                `--cert-file=${secret(crt(serving))}`,
+                `--key-file=${secret(key(serving))}`,
+                // Only clients with a certificate from etcd-signer get in (etcd-ca-bundle is the
+                // bundle cluster-etcd-operator keeps in openshift-etcd/etcd-ca-bundle).
                 "--client-cert-auth=true",
-                `--trusted-ca-file=${secret("etcd-ca.crt")}`,
+                `--trusted-ca-file=${secret(crt("etcd-ca-bundle"))}`,
                 // Peer traffic: the same rule, with the peer certificate.
-                `--peer-cert-file=${secret("etcd-peer.crt")}`,
-                `--peer-key-file=${secret("etcd-peer.key")}`,
+                `--peer-cert-file=${secret(crt(peer))}`,
+                `--peer-key-file=${secret(key(peer))}`,
                 "--peer-client-cert-auth=true",
-                `--peer-trusted-ca-file=${secret("etcd-ca.crt")}`,
+                `--peer-trusted-ca-file=${secret(crt("etcd-ca-bundle"))}`,
                 // 8 GiB backend quota, OpenShift's size for a control-plane etcd.
                 "--quota-backend-bytes=8589934592",
             ],
@@ -67,7 +74,7 @@ export function etcdPod(c: ClusterConfig): IPod {
             ],
             livenessProbe: {
                 // etcdctl in this image reads no ETCDCTL_* variables: name every file (othw-facts §8.7).
-                exec: { command: ["/bin/sh", "-c", `etcdctl endpoint health --endpoints=https://localhost:2379 --cacert=${secret("etcd-ca.crt")} --cert=${secret("etcd-server.crt")} --key=${secret("etcd-server.key")}`] },
+                exec: { command: ["/bin/sh", "-c", `etcdctl endpoint health --endpoints=https://localhost:2379 --cacert=${secret(crt("etcd-ca-bundle"))} --cert=${secret(crt("etcd-client"))} --key=${secret(key("etcd-client"))}`] },
                 initialDelaySeconds: 45,
                 periodSeconds: 30,
             },

@@ -1,16 +1,18 @@
 import type { IPod } from "kubernetes-models/v1";
 import type { ClusterConfig } from "../config";
 import { secret } from "../node-paths";
+import { AGGREGATOR_CLIENT_CN, crt, key, LeafName, pub } from "../pki/catalogue";
 import { httpsProbe, SECRETS, staticPod } from "./common";
 
+export { AGGREGATOR_CLIENT_CN };
+
 /**
- * The CN of the front-proxy (aggregator) client certificate, and the only name
- * `--requestheader-allowed-names` accepts. The tutorial's certificate says `front-proxy-client`
- * while its flag allows `system:admin,system:openshift-aggregator`, so aggregated API servers
- * would reject every proxied request (othw-facts §3.4 [cross-check]); spec/README.md decides for
- * OpenShift's own name. The PKI catalogue must issue the certificate with this CN.
+ * `--tls-sni-cert-key` for a serving certificate, chosen for the names (DNS and IP SANs) the
+ * kube-apiserver reads from the certificate itself, so the names are written once, in the PKI.
  */
-export const AGGREGATOR_CLIENT_CN = "system:openshift-aggregator";
+function sniCertKey(leaf: LeafName): string {
+    return `--tls-sni-cert-key=${secret(crt(leaf))},${secret(key(leaf))}`;
+}
 
 /** The service-account token issuer and audience. */
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc";
@@ -33,18 +35,32 @@ export function kubeApiserverPod(c: ClusterConfig): IPod {
                 "hyperkube", "kube-apiserver",
                 // The bootstrap etcd on the same host, over TLS with its own client certificate.
                 "--etcd-servers=https://localhost:2379",
-                `--etcd-cafile=${secret("etcd-ca.crt")}`,
-                `--etcd-certfile=${secret("etcd-client.crt")}`,
-                `--etcd-keyfile=${secret("etcd-client.key")}`,
-                // Serving certificate: SANs for api, api-int, localhost, the node IPs and the
-                // first service IP (the `kubernetes` Service).
-                `--tls-cert-file=${secret("kube-apiserver.crt")}`,
-                `--tls-private-key-file=${secret("kube-apiserver.key")}`,
-                // Client certificates signed by kubernetes-ca authenticate users and components.
-                `--client-ca-file=${secret("kubernetes-ca.crt")}`,
-                // Service-account tokens: verified with the public key, signed with the private one.
-                `--service-account-key-file=${secret("service-account.pub")}`,
-                `--service-account-signing-key-file=${secret("service-account.key")}`,
+                `--etcd-cafile=${secret(crt("etcd-ca-bundle"))}`,
+                `--etcd-certfile=${secret(crt("etcd-client"))}`,
+                `--etcd-keyfile=${secret(key("etcd-client"))}`,
+                // Four serving certificates, as openshift-install's (cluster-kube-apiserver-operator
+                // bindata/bootkube/config/bootstrap-config-overrides.yaml, namedCertificates):
+                // the service-network one by default (in-cluster clients dial the `kubernetes`
+                // Service IP without SNI), and by SNI (or, without SNI, by the local address) the
+                // localhost, api and api-int ones. Each file holds the leaf and its signer.
+                `--tls-cert-file=${secret(crt("kube-apiserver-service-network-server"))}`,
+                `--tls-private-key-file=${secret(key("kube-apiserver-service-network-server"))}`,
+                sniCertKey("kube-apiserver-localhost-server"),
+                sniCertKey("kube-apiserver-lb-server"),
+                sniCertKey("kube-apiserver-internal-lb-server"),
+                // Client certificates from every client signer authenticate users and components
+                // (the bundle the kube-apiserver operator assembles the same way, from
+                // openshift-config/admin-kubeconfig-client-ca, csr-controller-ca,
+                // kube-control-plane-signer-ca, kube-apiserver-to-kubelet-client-ca and
+                // kubelet-bootstrap-kubeconfig: pkg/operator/targetconfigcontroller).
+                `--client-ca-file=${secret(crt("kube-apiserver-complete-client-ca-bundle"))}`,
+                // Service-account tokens: verified with both public keys (the bootstrap
+                // kube-controller-manager's service-account key and the bound-token key), signed
+                // with the bound-token key (the one the kube-apiserver operator carries on as
+                // next-bound-service-account-signing-key).
+                `--service-account-key-file=${secret(pub("service-account"))}`,
+                `--service-account-key-file=${secret(pub("bound-service-account-signing-key"))}`,
+                `--service-account-signing-key-file=${secret(key("bound-service-account-signing-key"))}`,
                 `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
                 `--api-audiences=${SERVICE_ACCOUNT_ISSUER}`,
                 // The address the API server advertises to the cluster (the `kubernetes` Service's
@@ -60,19 +76,19 @@ export function kubeApiserverPod(c: ClusterConfig): IPod {
                 // Kubelets may only modify their own Node and pods.
                 "--enable-admission-plugins=NodeRestriction",
                 // API aggregation: requests proxied by this server to aggregated API servers carry
-                // the user in these headers, vouched for by the front-proxy client certificate.
-                `--requestheader-client-ca-file=${secret("front-proxy-ca.crt")}`,
+                // the user in these headers, vouched for by the aggregator client certificate.
+                `--requestheader-client-ca-file=${secret(crt("aggregator-ca-bundle"))}`,
                 `--requestheader-allowed-names=${AGGREGATOR_CLIENT_CN}`,
                 "--requestheader-extra-headers-prefix=X-Remote-Extra-",
                 "--requestheader-group-headers=X-Remote-Group",
                 "--requestheader-username-headers=X-Remote-User",
-                `--proxy-client-cert-file=${secret("front-proxy-client.crt")}`,
-                `--proxy-client-key-file=${secret("front-proxy-client.key")}`,
-                // Talking to kubelets (logs, exec): a client certificate of our own, and kubelet
-                // serving certificates are checked against kubernetes-ca (the KCM signs their CSRs).
-                `--kubelet-client-certificate=${secret("kube-apiserver-kubelet-client.crt")}`,
-                `--kubelet-client-key=${secret("kube-apiserver-kubelet-client.key")}`,
-                `--kubelet-certificate-authority=${secret("kubernetes-ca.crt")}`,
+                `--proxy-client-cert-file=${secret(crt("aggregator-client"))}`,
+                `--proxy-client-key-file=${secret(key("aggregator-client"))}`,
+                // Talking to kubelets (logs, exec): kube-apiserver-to-kubelet-client, and kubelet
+                // serving certificates are checked against kubelet-signer (the KCM signs their CSRs).
+                `--kubelet-client-certificate=${secret(crt("kube-apiserver-to-kubelet-client"))}`,
+                `--kubelet-client-key=${secret(key("kube-apiserver-to-kubelet-client"))}`,
+                `--kubelet-certificate-authority=${secret(crt("kubelet-client-ca-bundle"))}`,
                 // Lets kubelets bootstrap with tokens as well as with the bootstrap certificate.
                 "--enable-bootstrap-token-auth=true",
                 // Static pods such as kube-proxy and the CVO run privileged.

@@ -1,12 +1,15 @@
 import type { IPod } from "kubernetes-models/v1";
 import type { ClusterConfig } from "../config";
 import { kubeconfig, secret } from "../node-paths";
+import { crt, key } from "../pki/catalogue";
 import { httpsProbe, KUBECONFIGS, kubeconfigFlags, LEADER_ELECTION_FLAGS, SECRETS, staticPod } from "./common";
 
 /**
  * The bootstrap kube-controller-manager (othw-facts §5.4):
  * `openshift-kube-controller-manager/kube-controller-manager-bootstrap`. It signs the kubelets'
- * CSRs with kubernetes-ca and allocates node pod CIDRs.
+ * CSRs with kubelet-signer, as the bootstrap kube-controller-manager of openshift-install does
+ * (cluster-kube-controller-manager-operator bindata/bootkube/config/bootstrap-config-overrides.yaml,
+ * release-4.18).
  */
 export function kubeControllerManagerPod(c: ClusterConfig): IPod {
     return staticPod({
@@ -24,21 +27,23 @@ export function kubeControllerManagerPod(c: ClusterConfig): IPod {
                 ...kubeconfigFlags(kubeconfig("kube-controller-manager")),
                 // The pod network nodes get their slices from.
                 `--cluster-cidr=${c.clusterNetwork.cidr}`,
-                // Fix: the tutorial leaves the default /24, which disagrees with the cluster
-                // network's hostPrefix (othw-facts §5.4 [cross-check]); allocate hostPrefix slices.
-                `--node-cidr-mask-size=${c.clusterNetwork.hostPrefix}`,
                 // Must equal the API server's range.
                 `--service-cluster-ip-range=${c.serviceNetwork}`,
-                "--allocate-node-cidrs=true",
+                // OVN-Kubernetes allocates the nodes' subnets (hostPrefix) itself, so the
+                // controller manager must not (the operator's render sets false as well).
+                "--allocate-node-cidrs=false",
                 // Signs service-account tokens (the API server verifies them with the public key).
-                `--service-account-private-key-file=${secret("service-account.key")}`,
-                // CA put into service-account token secrets for in-cluster clients.
-                `--root-ca-file=${secret("kubernetes-ca.crt")}`,
+                `--service-account-private-key-file=${secret(key("service-account"))}`,
+                // CA put into service-account token secrets for in-cluster clients: the
+                // kube-apiserver's three serving signers.
+                `--root-ca-file=${secret(crt("kube-apiserver-complete-server-ca-bundle"))}`,
                 // Each controller acts with its own service account, not the manager's identity.
                 "--use-service-account-credentials=true",
-                // Signs approved CSRs (kubelet client and serving certificates) with kubernetes-ca.
-                `--cluster-signing-cert-file=${secret("kubernetes-ca.crt")}`,
-                `--cluster-signing-key-file=${secret("kubernetes-ca.key")}`,
+                // Signs approved CSRs (kubelet client and serving certificates) with kubelet-signer,
+                // which the kube-apiserver trusts for clients (complete client bundle) and for
+                // kubelets' serving certificates (kubelet-client-ca-bundle).
+                `--cluster-signing-cert-file=${secret(crt("kubelet-signer"))}`,
+                `--cluster-signing-key-file=${secret(key("kubelet-signer"))}`,
                 ...LEADER_ELECTION_FLAGS,
                 // All default controllers plus the bootstrap-token ones.
                 "--controllers=*,bootstrapsigner,tokencleaner",

@@ -20,8 +20,8 @@ export function kubeProxyPod(c: ClusterConfig): IPod {
             image: c.release.images.kubeProxy,
             command: [
                 "/usr/bin/kube-proxy",
-                // The kubelet bootstrap kubeconfig (system:bootstrapper, bound to
-                // system:node-proxier by the cluster manifests).
+                // The kubelet bootstrap kubeconfig (the node-bootstrapper service account's
+                // identity, bound to system:node-proxier by the cluster manifests).
                 `--kubeconfig=${MASTER_BOOTSTRAP_KUBECONFIG}`,
                 // Traffic from outside the pod network to a ClusterIP is masqueraded.
                 `--cluster-cidr=${c.clusterNetwork.cidr}`,

@@ -58,9 +58,10 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     const first = await timed("preview (new stack)", () => stack.preview());
     const RESOURCES = first.changeSummary.create ?? 0;
     assert.deepEqual(Object.keys(first.changeSummary), ["create"], "a new stack only creates");
-    // The stack, 5 components, the libvirt provider; 51 tls (18 keys, 1 self-signed and 16 signed
-    // certificates, 16 CSRs); 3 asset sets; network, pool, 5 volumes, 4 Ignition volumes, 4 domains.
-    assert.equal(RESOURCES, 1 + 5 + 1 + 51 + 3 + 15, "the whole cluster is planned");
+    // The stack, 5 components, the libvirt provider; 93 tls (37 keys: 12 signers, 22 leaves, 2 key
+    // pairs and the kubeadmin password's seed; 12 self-signed and 22 signed certificates, 22 CSRs);
+    // 3 asset sets; network, pool, 5 volumes, 4 Ignition volumes, 4 domains.
+    assert.equal(RESOURCES, 1 + 5 + 1 + 93 + 3 + 15, "the whole cluster is planned");
     assert.equal(virsh("net-info", prefix), null, "preview must not create the network");
     assert.equal(fs.existsSync(assets), false, "preview must not write assets");
 
@@ -70,6 +71,10 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     assert.deepEqual(up.outputs.nodes.value.map((n: { name: string; ip: string }) => `${n.name}=${n.ip}`),
         [`bootstrap=${NET}.100`, `master-0=${NET}.101`, `master-1=${NET}.102`, `master-2=${NET}.103`]);
     assert.equal(up.outputs.kubeconfig.secret, true);
+    assert.equal(up.outputs.kubeadminPassword.secret, true);
+    assert.match(up.outputs.kubeadminPassword.value, /^[a-km-zA-NP-Z2-9]{5}(-[a-km-zA-NP-Z2-9]{5}){3}$/);
+    assert.equal(fs.readFileSync(path.join(assets, "auth/kubeadmin-password"), "utf8"), up.outputs.kubeadminPassword.value);
+    assert.equal(fs.statSync(path.join(assets, "auth/kubeadmin-password")).mode & 0o777, 0o600);
 
     // libvirt objects, as virsh sees them.
     assert.match(virsh("net-info", prefix) ?? "", /Active:\s+yes/);

@@ -10,7 +10,8 @@ import {
     bootstrapIgnition, COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig, masterIgnition, mergeConfigs,
 } from "../../components/ignition";
 import { bootstrapManifests, masterManifests } from "../../components/static-pods";
-import { toYaml } from "../../components/manifests";
+import { operatorInputManifests, toYaml } from "../../components/manifests";
+import { standInPki } from "../support/pki-stand-in";
 import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki";
 import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, SECRETS_MOUNT } from "../../components/node-paths";
 import { localConfig, ROOT } from "../support/config";
@@ -22,29 +23,27 @@ function pkiFiles(c: ClusterConfig): Record<string, Record<string, { content: st
     const cat = pkiCatalogue(c);
     const out: Record<string, Record<string, { content: string; mode: number }>> = {};
     const put = (node: string, p: string, mode: number) => ((out[node] ??= {})[p] = { content: `stand-in for ${p}\n`, mode });
-    for (const ca of cat.cas) {
-        for (const f of [...ca.certFiles, ...ca.keyFiles]) put(f.node, f.path, f.mode);
+    for (const f of cat.nodeFiles) {
+        for (const t of f.to) put(t.node, t.path, t.mode);
     }
-    for (const l of cat.leaves) {
-        for (const f of l.files) {
-            put(f.node, `${BOOTSTRAP_SECRETS_DIR}/${f.base}.crt`, 0o644);
-            put(f.node, `${BOOTSTRAP_SECRETS_DIR}/${f.base}.key`, 0o600);
-        }
-    }
-    put(c.nodes.bootstrap.name, `${BOOTSTRAP_SECRETS_DIR}/service-account.key`, 0o600);
-    put(c.nodes.bootstrap.name, `${BOOTSTRAP_SECRETS_DIR}/service-account.pub`, 0o644);
-    for (const k of kubeconfigCatalogue(c, MASTER_BOOTSTRAP_KUBECONFIG)) {
+    for (const k of kubeconfigCatalogue(c)) {
         put(c.nodes.bootstrap.name, `${KUBECONFIGS_DIR}/${k.name}.kubeconfig`, 0o600);
         for (const f of k.extraFiles) put(f.node, f.path, f.mode);
     }
     return out;
 }
 
+/** The operator-input manifests from a stand-in PKI, as StaticPods hands them to Ignition (0600). */
+function operatorInputs(c: ClusterConfig): Record<string, { content: string; mode: number }> {
+    return Object.fromEntries(Object.entries(operatorInputManifests(c, standInPki(c)))
+        .map(([f, objects]) => [`/opt/openshift/manifests/${f}`, { content: toYaml(objects), mode: 0o600 }]));
+}
+
 function render(c: ClusterConfig, crds: Record<string, string> = {}, mco?: IgnitionConfig) {
     const pki = pkiFiles(c);
     const text = (m: Record<string, object[]>) => Object.fromEntries(Object.entries(m).map(([p, o]) => [p, toYaml(o)]));
     const configs: Record<string, IgnitionConfig> = {
-        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: pki[c.nodes.bootstrap.name], pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds }),
+        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: { ...pki[c.nodes.bootstrap.name], ...operatorInputs(c) }, pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds }),
     };
     for (const m of c.nodes.masters) {
         configs[m.name] = masterIgnition({ config: c, node: m, manifests: text(masterManifests(c)), pki: pki.masters, pullSecret: '{"auths":{}}', mco });
@@ -98,20 +97,31 @@ test("bootstrap: every static pod, manifest, certificate, key and kubeconfig at 
     const f = files(cfg);
     const mode = (p: string) => f[p]?.mode;
     for (const p of Object.keys(bootstrapManifests(local))) assert.equal(mode(p), 0o644, p);
-    // othw-facts §7.1's list of secrets, with etcd-peer-bootstrap renamed to etcd-peer.
-    for (const base of ["root-ca", "etcd-ca", "kubernetes-ca", "front-proxy-ca", "etcd-peer", "etcd-server", "etcd-client",
-        "kube-apiserver", "kube-apiserver-kubelet-client", "front-proxy-client", "admin"]) {
+    // The installer's certificates the bootstrap pods read, and the signers' certificates.
+    for (const base of ["etcd-peer-bootstrap", "etcd-serving-bootstrap", "etcd-serving-metrics-bootstrap", "etcd-client",
+        "kube-apiserver-localhost-server", "kube-apiserver-service-network-server", "kube-apiserver-lb-server",
+        "kube-apiserver-internal-lb-server", "kube-apiserver-to-kubelet-client", "aggregator-client", "machine-config-server", "kubelet-signer"]) {
         assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.crt`), 0o644, base);
-        if (base !== "front-proxy-ca") assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.key`), 0o600, base);
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${base}.key`), 0o600, base);
     }
-    assert.equal(f[`${BOOTSTRAP_SECRETS_DIR}/front-proxy-ca.key`], undefined);
-    assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/service-account.key`), 0o600);
-    assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/service-account.pub`), 0o644);
+    for (const bundle of ["kube-apiserver-complete-client-ca-bundle", "kube-apiserver-complete-server-ca-bundle", "etcd-ca-bundle", "root-ca"]) {
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${bundle}.crt`), 0o644, bundle);
+    }
+    for (const off of ["root-ca", "admin-kubeconfig-signer", "kubelet-bootstrap-kubeconfig-signer", "admin-kubeconfig-client"]) {
+        assert.equal(f[`${BOOTSTRAP_SECRETS_DIR}/${off}.key`], undefined, `${off}.key stays off the node`);
+    }
+    for (const kp of ["service-account", "bound-service-account-signing-key"]) {
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${kp}.key`), 0o600);
+        assert.equal(mode(`${BOOTSTRAP_SECRETS_DIR}/${kp}.pub`), 0o644);
+    }
     for (const k of ["admin", "localhost", "kube-controller-manager", "kube-scheduler", "kubelet-bootstrap"]) assert.equal(mode(`${KUBECONFIGS_DIR}/${k}.kubeconfig`), 0o600, k);
     assert.equal(mode("/usr/local/bin/bootkube.sh"), 0o755);
     assert.equal(mode("/etc/NetworkManager/system-connections/machine-network.nmconnection"), 0o600);
     assert.equal(mode("/var/lib/kubelet/config.json"), 0o600);
     assert.equal(mode("/opt/openshift/manifests/06-pull-secret.yaml"), 0o600);
+    for (const op of ["etcd-operator", "kube-apiserver-operator", "kube-controller-manager-operator", "machine-config-operator", "kubeadmin-password-secret"]) {
+        assert.equal(mode(`/opt/openshift/manifests/06-${op}.yaml`), 0o600, op);
+    }
     assert.equal(fileText(f["/etc/hostname"]), "bootstrap.othw.lab.local\n");
     assert.match(fileText(f["/etc/NetworkManager/system-connections/machine-network.nmconnection"]), /addresses=192\.168\.126\.100\/24\ngateway=192\.168\.126\.1\n/);
     // No private key outside a 0600 file.
@@ -159,8 +169,7 @@ test("masters: hostname, address, kube-proxy, bootstrap kubeconfig and CAs; no b
         assert.equal(f["/etc/kubernetes/manifests/kube-proxy.yaml"].mode, 0o644);
         assert.equal(YAML.parse(fileText(f["/etc/kubernetes/manifests/kube-proxy.yaml"])).metadata.name, "kube-proxy");
         assert.equal(f[MASTER_BOOTSTRAP_KUBECONFIG].mode, 0o600);
-        assert.equal(f["/etc/kubernetes/ca.crt"].mode, 0o644);
-        assert.equal(f["/etc/kubernetes/etcd-ca.crt"].mode, 0o644);
+        assert.equal(f["/etc/kubernetes/kubelet-ca.crt"].mode, 0o644);
         assert.ok(!Object.keys(f).some((p) => p.startsWith(BOOTSTRAP_SECRETS_DIR) || p.endsWith(".key")), "no keys on masters");
         assert.deepEqual(cfg.passwd!.users[0].sshAuthorizedKeys, [SSH]);
     }
@@ -175,7 +184,7 @@ test("an MCO-rendered config merges under a master's by path: ours wins, nothing
     assert.equal(new Set(paths).size, paths.length, "no duplicate paths");
     const f = files(merged);
     assert.equal(fileText(f["/var/lib/kubelet/config.json"]), '{"auths":{}}', "our pull secret replaces MCO's");
-    assert.equal(fileText(f["/etc/kubernetes/ca.crt"]), "stand-in for /etc/kubernetes/ca.crt\n");
+    assert.equal(fileText(f["/etc/kubernetes/kubeconfig"]), "stand-in for /etc/kubernetes/kubeconfig\n");
     assert.ok(f["/etc/kubernetes/apiserver-url.env"], "MCO's own files stay");
     assert.deepEqual(merged.systemd!.units.map((u) => u.name).sort(), ["kubelet.service", "ovs-configuration.service"]);
     assert.equal(merged.ignition.version, "3.4.0");

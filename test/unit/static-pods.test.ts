@@ -26,7 +26,8 @@ const CORE: Record<string, new (o: any) => { validate(): void }> = {
     "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
 };
 const OPENSHIFT = new Set(["config.openshift.io/v1/Infrastructure", "config.openshift.io/v1/Network", "operator.openshift.io/v1/Network",
-    "config.openshift.io/v1/DNS", "config.openshift.io/v1/FeatureGate", "config.openshift.io/v1/ClusterVersion"]);
+    "config.openshift.io/v1/DNS", "config.openshift.io/v1/FeatureGate", "config.openshift.io/v1/ClusterVersion",
+    "config.openshift.io/v1/Scheduler", "config.openshift.io/v1/Ingress"]);
 
 function validate(o: any): void {
     const key = `${o.apiVersion}/${o.kind}`;
@@ -46,7 +47,7 @@ test("every rendered manifest validates against the Kubernetes schema", () => {
                 for (const o of objects) { validate(o); n++; }
             }
         }
-        assert.equal(n, 5 + 10 + 3 + 8 + 3, "5 static pods, 10 namespaces, 3 bindings, 8 config objects, 3 kube-proxy pods");
+        assert.equal(n, 5 + 12 + 2 + 10 + 3, "5 static pods, 12 namespaces, 2 bindings, 10 config objects, 3 kube-proxy pods");
     }
     validate(pullSecretManifest('{"auths":{}}'));
 });
@@ -134,7 +135,6 @@ test("the service network reaches exactly the two --service-cluster-ip-range fla
 test("the cluster network reaches the KCM's CIDR flags, every kube-proxy and the network config", () => {
     assert.deepEqual(changed({ clusterNetwork: { cidr: "10.200.0.0/16", hostPrefix: 24 } }), [
         `bootstrap:${POD}/kube-controller-manager-bootstrap.yaml#${cmd}[--cluster-cidr]`,
-        `bootstrap:${POD}/kube-controller-manager-bootstrap.yaml#${cmd}[--node-cidr-mask-size]`,
         ...["master-0", "master-1", "master-2"].map((m) => `${m}:${POD}/kube-proxy.yaml#${cmd}[--cluster-cidr]`),
         `bootstrap:${MAN}/04-network.yaml#[0].spec.clusterNetwork[0].cidr`,
         `bootstrap:${MAN}/04-network.yaml#[0].spec.clusterNetwork[0].hostPrefix`,
@@ -153,6 +153,7 @@ test("the base domain changes no static pod, only the cluster's identity and URL
         `bootstrap:${MAN}/03-infrastructure.yaml#[0].status.infrastructureName`,
         `bootstrap:${MAN}/05-dns.yaml#[0].spec.baseDomain`,
         `bootstrap:${MAN}/05b-cluster-config-v1.yaml#[0].data.install-config`,
+        `bootstrap:${MAN}/05e-ingress.yaml#[0].spec.domain`,
         `bootstrap:${MAN}/08-clusterversion.yaml#[0].spec.clusterID`,
     ].sort());
 });
@@ -195,16 +196,16 @@ test("extraArgs overrides a flag in place or appends a new one, for that compone
 test("the fixes to the tutorial are in place", () => {
     const files = render(localConfig()).bootstrap as Record<string, any[]>;
     const api = files[`${POD}/kube-apiserver-bootstrap.yaml`][0].spec.containers[0].command as string[];
-    assert.ok(api.includes("--requestheader-allowed-names=system:openshift-aggregator"));
+    assert.ok(api.includes("--requestheader-allowed-names=system:kube-apiserver-proxy"));
     assert.ok(api.includes("--advertise-address=192.168.126.100"), "the API server advertises the bootstrap node's address");
     const infra = files[`${MAN}/03-infrastructure.yaml`][0];
     assert.equal(infra.status.apiServerInternalURI, "https://api-int.othw.lab.local:6443");
     assert.equal(infra.status.apiServerInternalURL, undefined, "the CRD has no apiServerInternalURL");
-    const roles = files[`${MAN}/02-rbac.yaml`].map((b) => b.roleRef.name);
-    assert.ok(roles.includes("system:certificates.k8s.io:certificatesigningrequests:nodeclient"), "masters' client CSRs are auto-approved");
-    assert.ok(!roles.includes("system:node-admin"), "no binding to a role Kubernetes does not have");
+    const proxy = (render(localConfig())["master-0"][`${POD}/kube-proxy.yaml`][0] as any).spec.containers[0].command as string[];
+    assert.ok(proxy.includes("--conntrack-max-per-core=0"), "kube-proxy leaves the host-wide nf_conntrack_max alone");
     const kcm = files[`${POD}/kube-controller-manager-bootstrap.yaml`][0].spec.containers[0].command as string[];
-    assert.ok(kcm.includes("--node-cidr-mask-size=23"));
+    assert.ok(kcm.includes("--allocate-node-cidrs=false"));
+    assert.ok(kcm.includes("--cluster-signing-cert-file=/etc/kubernetes/secrets/kubelet-signer.crt"));
     const endpoints = files[`${MAN}/05c-etcd-endpoints.yaml`][0];
     assert.equal(endpoints.metadata.annotations["alpha.installer.openshift.io/etcd-bootstrap"], "192.168.126.100");
     const cv = files[`${MAN}/08-clusterversion.yaml`][0];
