@@ -26,7 +26,7 @@ async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
 
 before(async () => {
     stack = await throwawayStack("lifecycle", { clusterName: "it", machineNetwork: `${NET}.0/24` });
-    prefix = `${stack.name}-it`;
+    prefix = `${stack.name}_it`;
 });
 after(async () => {
     if (stack) await removeStack(stack);
@@ -81,14 +81,14 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     }
     assert.match(virsh("pool-info", prefix) ?? "", /State:\s+running/);
     const vols = (virsh("vol-list", prefix) ?? "").split("\n").map((l) => l.trim().split(/\s+/)[0]).filter((n) => n.startsWith(prefix)).sort();
-    assert.deepEqual(vols, [`${prefix}-base.qcow2`, ...NODES.flatMap((n) => [`${prefix}-${n}.ign`, `${prefix}-${n}.qcow2`])].sort());
+    assert.deepEqual(vols, [`${prefix}_base.qcow2`, ...NODES.flatMap((n) => [`${prefix}_${n}.ign`, `${prefix}_${n}.qcow2`])].sort());
     for (const n of NODES) {
-        assert.match(virsh("domstate", `${prefix}-${n}`) ?? "", /running/, `${n} runs`);
-        const xml = virsh("dumpxml", `${prefix}-${n}`) ?? "";
-        assert.match(xml, new RegExp(`name=opt/com\\.coreos/config,file=[^']*/${prefix}-${n}\\.ign`), `${n} gets its Ignition through fw_cfg`);
-        assert.match(virsh("vol-dumpxml", "--pool", prefix, `${prefix}-${n}.qcow2`) ?? "", new RegExp(`<backingStore>\\s*<path>[^<]*${prefix}-base\\.qcow2</path>`), `${n}'s disk is a COW layer`);
+        assert.match(virsh("domstate", `${prefix}_${n}`) ?? "", /running/, `${n} runs`);
+        const xml = virsh("dumpxml", `${prefix}_${n}`) ?? "";
+        assert.match(xml, new RegExp(`name=opt/com\\.coreos/config,file=[^']*/${prefix}_${n}\\.ign`), `${n} gets its Ignition through fw_cfg`);
+        assert.match(virsh("vol-dumpxml", "--pool", prefix, `${prefix}_${n}.qcow2`) ?? "", new RegExp(`<backingStore>\\s*<path>[^<]*${prefix}_base\\.qcow2</path>`), `${n}'s disk is a COW layer`);
     }
-    const uuids = Object.fromEntries(NODES.map((n) => [n, domainUuid(`${prefix}-${n}`)]));
+    const uuids = Object.fromEntries(NODES.map((n) => [n, domainUuid(`${prefix}_${n}`)]));
 
     // DNS, asked of the network's own dnsmasq on the bridge address.
     const gw = `${NET}.1`;
@@ -137,38 +137,38 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     if (process.env.SHOW_PREVIEW) console.log(flag.stdout);
     assert.match(flag.stdout, /"--v=2" => "--v=4"/, "the diff names the changed flag");
     await timed("up (one flag)", () => stack.up());
-    assert.notEqual(domainUuid(`${prefix}-bootstrap`), uuids.bootstrap, "the bootstrap VM is new");
-    for (const m of NODES.slice(1)) assert.equal(domainUuid(`${prefix}-${m}`), uuids[m], `${m} is untouched`);
+    assert.notEqual(domainUuid(`${prefix}_bootstrap`), uuids.bootstrap, "the bootstrap VM is new");
+    for (const m of NODES.slice(1)) assert.equal(domainUuid(`${prefix}_${m}`), uuids[m], `${m} is untouched`);
 
     // Drift made behind Pulumi's back, found by a refreshed preview and repaired by up --refresh.
     // 1. A stopped master: just that domain is updated (started again).
-    virsh("destroy", `${prefix}-master-0`);
+    virsh("destroy", `${prefix}_master-0`);
     const stopped = await timed("preview --refresh (stopped master)", () => steps({ refresh: true }));
     assert.deepEqual(stopped.steps, ["update it-master-0"]);
     await timed("up --refresh (restart)", () => stack.up({ refresh: true }));
-    assert.match(virsh("domstate", `${prefix}-master-0`) ?? "", /running/, "master-0 runs again");
-    assert.equal(domainUuid(`${prefix}-master-0`), uuids["master-0"], "the same VM, not a new one");
+    assert.match(virsh("domstate", `${prefix}_master-0`) ?? "", /running/, "master-0 runs again");
+    assert.equal(domainUuid(`${prefix}_master-0`), uuids["master-0"], "the same VM, not a new one");
     // 2. The deleted base volume: every disk was a layer over it, so every node is rebuilt. (A
     //    node's own disk or Ignition volume deleted by hand is not caught this way: the provider
     //    fails that node's refresh instead of reporting the volume gone; README "Known limits".)
-    virsh("vol-delete", "--pool", prefix, `${prefix}-base.qcow2`);
+    virsh("vol-delete", "--pool", prefix, `${prefix}_base.qcow2`);
     const gone = await timed("preview --refresh (deleted volume)", () => steps({ refresh: true }));
     const nodeNames = ["bootstrap", "master-0", "master-1", "master-2"];
     assert.deepEqual(gone.steps, ["create it-base", ...nodeNames.flatMap((n) => [`replace it-${n}`, `replace it-${n}-disk`])].sort());
     const repair = await timed("up --refresh (rebuild)", () => stack.up({ refresh: true }));
     assert.equal(repair.summary.result, "succeeded");
-    assert.ok(virsh("vol-info", "--pool", prefix, `${prefix}-base.qcow2`), "the base volume is back");
-    for (const n of NODES) assert.match(virsh("domstate", `${prefix}-${n}`) ?? "", /running/, `${n} runs`);
+    assert.ok(virsh("vol-info", "--pool", prefix, `${prefix}_base.qcow2`), "the base volume is back");
+    for (const n of NODES) assert.match(virsh("domstate", `${prefix}_${n}`) ?? "", /running/, `${n} runs`);
     assert.deepEqual((await steps({ refresh: true })).steps, [], "and nothing is left to do");
 
     // The pivot: bootstrap: false removes exactly the bootstrap node's objects and records.
-    const before = Object.fromEntries(NODES.slice(1).map((m) => [m, domainUuid(`${prefix}-${m}`)]));
+    const before = Object.fromEntries(NODES.slice(1).map((m) => [m, domainUuid(`${prefix}_${m}`)]));
     await stack.setConfig("openshift-hard-way:bootstrap", { value: "false" });
     await timed("up (bootstrap: false)", () => stack.up());
-    assert.equal(virsh("dominfo", `${prefix}-bootstrap`), null, "bootstrap VM gone");
-    assert.equal(virsh("vol-info", "--pool", prefix, `${prefix}-bootstrap.qcow2`), null, "its disk gone");
-    assert.equal(virsh("vol-info", "--pool", prefix, `${prefix}-bootstrap.ign`), null, "its Ignition volume gone");
-    for (const m of NODES.slice(1)) assert.equal(domainUuid(`${prefix}-${m}`), before[m], `${m} untouched by the pivot`);
+    assert.equal(virsh("dominfo", `${prefix}_bootstrap`), null, "bootstrap VM gone");
+    assert.equal(virsh("vol-info", "--pool", prefix, `${prefix}_bootstrap.qcow2`), null, "its disk gone");
+    assert.equal(virsh("vol-info", "--pool", prefix, `${prefix}_bootstrap.ign`), null, "its Ignition volume gone");
+    for (const m of NODES.slice(1)) assert.equal(domainUuid(`${prefix}_${m}`), before[m], `${m} untouched by the pivot`);
     assert.deepEqual(await resolve(gw, "api.it.lab.local"), all.slice(1));
     assert.deepEqual(await resolve(gw, "bootstrap.it.lab.local"), []);
 
@@ -176,6 +176,6 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     assert.equal(down.summary.result, "succeeded");
     assert.equal(virsh("net-info", prefix), null, "network gone");
     assert.equal(virsh("pool-info", prefix), null, "pool gone");
-    for (const n of NODES) assert.equal(virsh("dominfo", `${prefix}-${n}`), null, `${n} gone`);
+    for (const n of NODES) assert.equal(virsh("dominfo", `${prefix}_${n}`), null, `${n} gone`);
     assert.equal(fs.existsSync(assets), false, "assets gone");
 });
