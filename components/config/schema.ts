@@ -76,16 +76,14 @@ export type ControlPlaneComponent = typeof CONTROL_PLANE_COMPONENTS[number];
  */
 export const CONFIG_OWNED_FLAGS: Record<ControlPlaneComponent, Record<string, string>> = {
     "kube-apiserver": {
-        "service-cluster-ip-range": "serviceNetwork", "etcd-servers": "nodes", "advertise-address": "nodes.bootstrap.ip",
+        "service-cluster-ip-range": "serviceNetwork", "advertise-address": "nodes.bootstrap.ip",
+        "etcd-servers": "(fixed: the bootstrap node's own etcd)",
         "service-account-issuer": "(fixed: the cluster's service-account issuer)", "api-audiences": "(fixed: the cluster's service-account issuer)",
     },
-    "kube-controller-manager": { "cluster-cidr": "clusterNetwork.cidr", "node-cidr-mask-size": "clusterNetwork.hostPrefix", "service-cluster-ip-range": "serviceNetwork", "cluster-name": "clusterName" },
+    "kube-controller-manager": { "cluster-cidr": "clusterNetwork.cidr", "node-cidr-mask-size": "clusterNetwork.hostPrefix", "service-cluster-ip-range": "serviceNetwork" },
     "kube-proxy": { "cluster-cidr": "clusterNetwork.cidr" },
     "cluster-version-operator": { "release-image": "release.image" },
-    etcd: {
-        name: "nodes", "initial-cluster": "nodes", "initial-advertise-peer-urls": "nodes", "advertise-client-urls": "nodes",
-        "listen-client-urls": "nodes", "listen-peer-urls": "nodes",
-    },
+    etcd: { "initial-advertise-peer-urls": "nodes", "advertise-client-urls": "nodes", "listen-client-urls": "nodes", "listen-peer-urls": "nodes" },
     "kube-scheduler": {},
 };
 

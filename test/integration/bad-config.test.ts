@@ -168,7 +168,7 @@ const CASES: Case[] = [
     { what: "controller-manager node-cidr-mask-size", config: { extraArgs: { "kube-controller-manager": { "node-cidr-mask-size": 24 } } }, key: "extraArgs.kube-controller-manager.node-cidr-mask-size", fix: "set clusterNetwork.hostPrefix instead" },
     { what: "kube-proxy cluster-cidr", config: { extraArgs: { "kube-proxy": { "cluster-cidr": "10.0.0.0/14" } } }, key: "extraArgs.kube-proxy.cluster-cidr", fix: "set clusterNetwork.cidr instead" },
     { what: "CVO release-image", config: { extraArgs: { "cluster-version-operator": { "release-image": "quay.io/x/y:latest" } } }, key: "extraArgs.cluster-version-operator.release-image", fix: "set release.image instead" },
-    { what: "etcd initial-cluster", config: { extraArgs: { etcd: { "initial-cluster": "a=https://1.2.3.4:2380" } } }, key: "extraArgs.etcd.initial-cluster", fix: "set nodes instead" },
+    { what: "etcd advertise-client-urls", config: { extraArgs: { etcd: { "advertise-client-urls": "https://1.2.3.4:2379" } } }, key: "extraArgs.etcd.advertise-client-urls", fix: "set nodes instead" },
     { what: "apiserver service-account-issuer", config: { extraArgs: { "kube-apiserver": { "service-account-issuer": "https://evil" } } }, key: "extraArgs.kube-apiserver.service-account-issuer", fix: "cannot be overridden; remove it" },
     { what: "extraArgs value that is an object", config: { extraArgs: { "kube-apiserver": { v: { level: 4 } } } }, key: "extraArgs.kube-apiserver.v", fix: "must be a string, number or boolean" },
     // Other types.

@@ -136,7 +136,7 @@ for (const [i, p] of POINTS.entries()) {
 
             const down = await pulumi("destroy", "--yes", "--skip-preview");
             assert.equal(down.code, 0, `destroy failed:\n${down.out}`);
-            assert.deepEqual(libvirtObjectsNamed(`${stack.name}-`), [], "destroy leaves no libvirt object");
+            assert.deepEqual(libvirtObjectsNamed(`${stack.name}_`), [], "destroy leaves no libvirt object");
             assert.equal(fs.existsSync(path.join(ROOT, "assets", stack.name)), false, "destroy leaves no assets");
             assert.equal(await stateResources(stack.name), 0, "destroy leaves an empty state");
             const orphans = rec.out.split("\n").filter((l) => l.includes("deleting orphan")).length;
@@ -148,7 +148,7 @@ for (const [i, p] of POINTS.entries()) {
                 // Leave a clean stack for the next point.
                 await run(path.join(ROOT, "tools/recover"), [stack.name]);
                 await pulumi("destroy", "--yes", "--skip-preview", "--refresh");
-                sweepLibvirt(`${stack.name}-`);
+                sweepLibvirt(`${stack.name}_`);
                 fs.rmSync(path.join(ROOT, "assets", stack.name), { recursive: true, force: true });
             }
         }

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, derived, derivedMac, insecureFlags, nthAddress, parseClusterConfig } from "../../components/config";
+import * as os from "node:os";
+import { assertOwnPassphrase, ConfigError, derived, derivedMac, insecureFlags, nthAddress, parseClusterConfig, PUBLIC_PASSPHRASE } from "../../components/config";
 import { configKeyRows, withConfigKeyTable } from "../../components/config/docs";
 import { ROOT } from "../support/config";
 import { localStackValues } from "../support/config";
@@ -179,4 +180,15 @@ test("README: the config-key table is the one the schema generates (npm run docs
     assert.equal(withConfigKeyTable(readme), readme, "README.md's table is stale: run npm run docs:config");
     const keys = configKeyRows().map((r) => r[0]);
     for (const k of ["`clusterName`", "`clusterNetwork.cidr`", "`nodes.masters`", "`extraArgs`", "`allowInsecureFlags`", "`pullSecret` (secret)", "`vm.master`", "`libvirt.poolPath`"]) assert.ok(keys.includes(k), `${k} is in the table`);
+});
+
+test("no stack but local runs on the public passphrase, given directly or in a file; the message says how to set one", () => {
+    assert.doesNotThrow(() => assertOwnPassphrase("local", { PULUMI_CONFIG_PASSPHRASE: PUBLIC_PASSPHRASE }));
+    assert.doesNotThrow(() => assertOwnPassphrase("lab", { PULUMI_CONFIG_PASSPHRASE: "mine" }));
+    assert.throws(() => assertOwnPassphrase("lab", { PULUMI_CONFIG_PASSPHRASE: PUBLIC_PASSPHRASE }),
+        /stack lab would encrypt its secrets with the local stack's public passphrase.*export PULUMI_CONFIG_PASSPHRASE=.*pulumi stack change-secrets-provider passphrase --stack lab/);
+    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "othw-pass-")), "p");
+    fs.writeFileSync(f, `${PUBLIC_PASSPHRASE}\n`);
+    assert.throws(() => assertOwnPassphrase("lab", { PULUMI_CONFIG_PASSPHRASE_FILE: f }), /public passphrase/);
+    fs.rmSync(path.dirname(f), { recursive: true });
 });
