@@ -16,7 +16,9 @@ export interface KubeconfigSpec {
 }
 
 /**
- * Renders a kubeconfig (othw-facts §4): `v1/Config`, base64 data fields, current-context set.
+ * Renders a kubeconfig: `v1/Config`, base64 data fields, current-context set (the format of
+ * kubernetes/kubernetes staging/src/k8s.io/client-go/tools/clientcmd/api/v1/types.go, release-1.31,
+ * as openshift/installer pkg/asset/kubeconfig/kubeconfig.go writes it, release-4.18).
  * @returns YAML text; it embeds a private key, so callers keep it secret.
  */
 export function renderKubeconfig(k: KubeconfigSpec): string {

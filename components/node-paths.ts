@@ -2,7 +2,11 @@ import type { KubeconfigName } from "./pki/catalogue";
 
 /**
  * The file layout on the nodes, in one place: static pods, Ignition and bootkube.sh all refer to
- * these paths (othw-facts §5.1 and §7).
+ * these paths. They are openshift-install's (openshift/installer
+ * data/data/bootstrap/files/usr/local/bin/bootkube.sh.template, release-4.18: static pods in
+ * /etc/kubernetes/manifests, secrets in /etc/kubernetes/bootstrap-secrets, manifests under
+ * /opt/openshift), except KUBECONFIGS_DIR, this project's: one directory for the bootstrap
+ * components' kubeconfigs, kept apart from the keys.
  */
 
 /** kubelet's `staticPodPath` on every node: each YAML file here is a static pod. */

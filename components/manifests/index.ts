@@ -86,7 +86,9 @@ export function clusterDomain(c: ClusterConfig): string {
 }
 
 /**
- * install-config as the cluster-config-v1 ConfigMap carries it (othw-facts §6.4). No pull secret
+ * install-config as the cluster-config-v1 ConfigMap carries it (openshift-install writes it as
+ * manifests/cluster-config.yaml: openshift/installer pkg/asset/manifests/operators.go,
+ * release-4.18; the shape is pkg/types/installconfig.go). No pull secret
  * and no SSH key: this ConfigMap is readable in the cluster. compute replicas are 0: this lab has
  * no workers, so the masters stay schedulable.
  */
@@ -109,7 +111,8 @@ export function installConfig(c: ClusterConfig): object {
 
 /**
  * The cluster manifests bootkube applies after the CRDs, in lexical file order
- * (othw-facts §6.1), keyed by file name under /opt/openshift/manifests. Each value is the list
+ * (bootkube.sh loops over the directory's `*.yaml`, which bash expands sorted: see
+ * components/ignition/bootkube.ts), keyed by file name under /opt/openshift/manifests. Each value is the list
  * of objects in that file.
  *
  * Not here, on purpose: the pull-secret Secret, the kubeadmin Secret and the operators' inputs
@@ -138,7 +141,9 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
             metadata: { name: "cluster" },
             spec: { platformSpec: { type: "None" } },
             // `oc apply` drops status on a CRD with a status subresource: bootkube.sh must patch
-            // it in with --subresource=status (othw-facts §8.7); it is rendered here so both agree.
+            // it in with --subresource=status (the API server resets .status on create and update
+            // when the subresource is on: kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/
+            // pkg/registry/customresource/strategy.go, release-1.31); it is rendered here so both agree.
             status: {
                 infrastructureName: infrastructureName(c),
                 platform: "None",
@@ -185,14 +190,16 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
             metadata: {
                 name: "etcd-endpoints", namespace: "openshift-etcd",
                 // Fix: cluster-etcd-operator reads the bootstrap member's IP from this
-                // annotation, not from the tutorial's data.bootstrapIP key (othw-facts §8.7).
+                // annotation, not from a data.bootstrapIP key (openshift/cluster-etcd-operator
+                // pkg/etcdcli/etcdcli.go and bindata/bootkube/manifests/00_etcd-endpoints-cm.yaml, release-4.18).
                 annotations: { "alpha.installer.openshift.io/etcd-bootstrap": c.nodes.bootstrap.ip },
             },
             data: {},
         }],
         "08-clusterversion.yaml": [{
             apiVersion: "config.openshift.io/v1", kind: "ClusterVersion", metadata: { name: "version" },
-            // No desiredUpdate: the CVO takes the version from its own image (othw-facts §8.7).
+            // No desiredUpdate: the CVO takes the version from its own image, as with openshift-install's
+            // ClusterVersion (openshift/installer data/data/manifests/bootkube/cvo-overrides.yaml.template, release-4.18).
             spec: { channel: `stable-${minor}`, clusterID: clusterId(c) },
         }],
     };
@@ -219,7 +226,9 @@ export function featureGate(c: ClusterConfig): KubeObject {
 }
 
 /**
- * `openshift-config/pull-secret` (othw-facts §6.1, 06-pull-secret.yaml).
+ * `openshift-config/pull-secret`, as openshift-install writes it (openshift/installer
+ * data/data/manifests/bootkube/openshift-config-secret-pull-secret.yaml.template, release-4.18);
+ * here the file is 06-pull-secret.yaml.
  * @param dockerConfigJson the pull secret file's contents, e.g. `{"auths":{...}}`.
  * @returns the Secret; it embeds credentials, so callers keep it inside secret outputs only.
  */

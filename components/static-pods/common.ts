@@ -11,9 +11,13 @@ export interface HostMount {
     type?: "DirectoryOrCreate" | "Directory" | "File";
 }
 
-/** The bootstrap secrets directory, read-only at SECRETS_MOUNT (othw-facts §5.1). */
+/**
+ * The bootstrap secrets directory, read-only at SECRETS_MOUNT, as the operators' bootstrap pods
+ * mount it (e.g. openshift/cluster-kube-apiserver-operator
+ * bindata/bootkube/bootstrap-manifests/kube-apiserver-pod.yaml, release-4.18).
+ */
 export const SECRETS: HostMount = { name: "secrets", hostPath: BOOTSTRAP_SECRETS_DIR, mountPath: SECRETS_MOUNT, readOnly: true };
-/** The kubeconfigs directory, read-only at the same path (othw-facts §5.1). */
+/** The kubeconfigs directory, read-only at the same path (this project's layout, see node-paths.ts). */
 export const KUBECONFIGS: HostMount = { name: "kubeconfigs", hostPath: KUBECONFIGS_DIR, mountPath: KUBECONFIGS_DIR, readOnly: true };
 
 /**
@@ -59,7 +63,10 @@ export function withExtraArgs(args: string[], extra: Record<string, string> = {}
 }
 
 /**
- * A static pod as the tutorial writes them (othw-facts §5.1): `v1/Pod`, host network, one
+ * A bootstrap static pod, shaped like those the operators' render commands write for
+ * openshift-install (e.g. openshift/cluster-kube-apiserver-operator
+ * bindata/bootkube/bootstrap-manifests/kube-apiserver-pod.yaml, release-4.18) but written here by
+ * hand, so that every flag is visible and explained (this project's choice): `v1/Pod`, host network, one
  * container, hostPath volumes; no priority class or tolerations (the bootstrap kubelet never
  * registers, so nothing schedules against these pods).
  * @returns a plain Pod object; volumes and mounts keep the order given.

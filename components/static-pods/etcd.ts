@@ -10,7 +10,10 @@ export const BOOTSTRAP_MEMBER = "etcd-bootstrap";
 const DATA: HostMount = { name: "etcd-data", hostPath: "/var/lib/etcd", mountPath: "/var/lib/etcd", readOnly: false, type: "DirectoryOrCreate" };
 
 /**
- * The bootstrap node's single-member etcd (othw-facts §5.2): `openshift-etcd/etcd-bootstrap`.
+ * The bootstrap node's single-member etcd: `openshift-etcd/etcd-bootstrap`, the member name
+ * cluster-etcd-operator looks for and removes once the masters' members run (openshift/cluster-etcd-operator
+ * pkg/operator/bootstrapteardown/bootstrap_teardown_controller.go, release-4.18; its render's pod is
+ * bindata/bootkube/bootstrap-manifests/etcd-member-pod.yaml).
  * Clients (the API server) and peers (masters, added later by cluster-etcd-operator) both use
  * TLS with client-certificate authentication against etcd-signer; the serving and peer
  * certificates are the ones cluster-etcd-operator's render makes for the bootstrap node
@@ -73,7 +76,7 @@ export function etcdPod(c: ClusterConfig): IPod {
                 { name: "ETCD_CIPHER_SUITES", value: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" },
             ],
             livenessProbe: {
-                // etcdctl in this image reads no ETCDCTL_* variables: name every file (othw-facts §8.7).
+                // Every file named on the command line: the probe depends on no ETCDCTL_* variable.
                 exec: { command: ["/bin/sh", "-c", `etcdctl endpoint health --endpoints=https://localhost:2379 --cacert=${secret(crt("etcd-ca-bundle"))} --cert=${secret(crt("etcd-client"))} --key=${secret(key("etcd-client"))}`] },
                 initialDelaySeconds: 45,
                 periodSeconds: 30,

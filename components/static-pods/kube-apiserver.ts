@@ -18,8 +18,11 @@ function sniCertKey(leaf: LeafName): string {
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc";
 
 /**
- * The bootstrap kube-apiserver (othw-facts §5.3): `openshift-kube-apiserver/kube-apiserver-bootstrap`,
- * serving on 6443 with the local etcd behind it. Everything is set by flags; there is no config file.
+ * The bootstrap kube-apiserver: `openshift-kube-apiserver/kube-apiserver-bootstrap`, serving on
+ * 6443 with the local etcd behind it. Everything is set by flags (kubernetes/kubernetes
+ * cmd/kube-apiserver/app/options, release-1.31); there is no config file, unlike the render's pod
+ * (openshift/cluster-kube-apiserver-operator bindata/bootkube/bootstrap-manifests/kube-apiserver-pod.yaml,
+ * release-4.18): this project's choice, so that each setting shows in the pod with its reason.
  */
 export function kubeApiserverPod(c: ClusterConfig): IPod {
     return staticPod({

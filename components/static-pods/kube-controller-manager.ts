@@ -5,7 +5,10 @@ import { crt, key } from "../pki/catalogue";
 import { httpsProbe, KUBECONFIGS, kubeconfigFlags, LEADER_ELECTION_FLAGS, SECRETS, staticPod } from "./common";
 
 /**
- * The bootstrap kube-controller-manager (othw-facts §5.4):
+ * The bootstrap kube-controller-manager (flags: kubernetes/kubernetes
+ * cmd/kube-controller-manager/app/options, release-1.31; the render's pod is
+ * openshift/cluster-kube-controller-manager-operator
+ * bindata/bootkube/bootstrap-manifests/kube-controller-manager-pod.yaml, release-4.18):
  * `openshift-kube-controller-manager/kube-controller-manager-bootstrap`. It signs the kubelets'
  * CSRs with kubelet-signer, as the bootstrap kube-controller-manager of openshift-install does
  * (cluster-kube-controller-manager-operator bindata/bootkube/config/bootstrap-config-overrides.yaml,

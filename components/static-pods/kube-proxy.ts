@@ -4,7 +4,8 @@ import { MASTER_BOOTSTRAP_KUBECONFIG } from "../node-paths";
 import { staticPod } from "./common";
 
 /**
- * kube-proxy on each master (othw-facts §5.7): `kube-system/kube-proxy`. Every operator reaches the
+ * kube-proxy on each master (flags: kubernetes/kubernetes cmd/kube-proxy/app, release-1.31):
+ * `kube-system/kube-proxy`, a bridge of this project's (openshift-install runs none). Every operator reaches the
  * API at the `kubernetes` Service IP, which needs Service NAT before OVN-Kubernetes (itself an
  * operator) can provide it; kube-proxy breaks that loop until OVN takes over.
  */

@@ -3,7 +3,12 @@ import type { ClusterConfig } from "../config";
 import { kubeconfig } from "../node-paths";
 import { httpsProbe, KUBECONFIGS, kubeconfigFlags, LEADER_ELECTION_FLAGS, staticPod } from "./common";
 
-/** The bootstrap kube-scheduler (othw-facts §5.5): `openshift-kube-scheduler/kube-scheduler-bootstrap`. */
+/**
+ * The bootstrap kube-scheduler: `openshift-kube-scheduler/kube-scheduler-bootstrap` (flags:
+ * kubernetes/kubernetes cmd/kube-scheduler/app/options, release-1.31; the render's pod is
+ * openshift/cluster-kube-scheduler-operator bindata/bootkube/bootstrap-manifests/kube-scheduler-pod.yaml,
+ * release-4.18).
+ */
 export function kubeSchedulerPod(c: ClusterConfig): IPod {
     return staticPod({
         extraArgs: c.extraArgs["kube-scheduler"],
