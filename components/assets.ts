@@ -36,7 +36,7 @@ const RESERVED = ["root", "sha256", "modes"];
  * keeps each content once, in the inputs (encrypted when it is a secret), and its SHA-256 and
  * mode as outputs. Paths are relative to the project root, where Pulumi starts the plugin.
  *
- * Why one resource per set and a plugin of our own (issue 8's benchmark): each resource costs the
+ * Why one resource per set and a plugin of our own (measured by tools/bench): each resource costs the
  * engine a step, provider calls and a state checkpoint, and 63 one-file resources were ~4 s of
  * every `up`; a Node.js dynamic provider costs ~1.3 s of every preview (the program serializes the
  * provider's code, a second Node.js process runs it) and cannot return a per-file diff.
