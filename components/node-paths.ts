@@ -2,11 +2,12 @@ import type { KubeconfigName } from "./pki/catalogue";
 
 /**
  * The file layout on the nodes, in one place: static pods, Ignition and bootkube.sh all refer to
- * these paths. They are openshift-install's (openshift/installer
- * data/data/bootstrap/files/usr/local/bin/bootkube.sh.template, release-4.18: static pods in
- * /etc/kubernetes/manifests, secrets in /etc/kubernetes/bootstrap-secrets, manifests under
- * /opt/openshift), except KUBECONFIGS_DIR, this project's: one directory for the bootstrap
- * components' kubeconfigs, kept apart from the keys.
+ * these paths. They are openshift-install's: its bootkube.sh works under /opt/openshift (openshift/installer
+ * data/data/bootstrap/files/usr/local/bin/bootkube.sh.template, release-4.18) and runs
+ * cluster-bootstrap, which copies the keys to /etc/kubernetes/bootstrap-secrets and the bootstrap
+ * pods to /etc/kubernetes/manifests (openshift/cluster-bootstrap pkg/start/bootstrap.go,
+ * release-4.18). KUBECONFIGS_DIR is this project's: one directory for the bootstrap components'
+ * kubeconfigs, kept apart from the keys.
  */
 
 /** kubelet's `staticPodPath` on every node: each YAML file here is a static pod. */

@@ -4,8 +4,8 @@ import { kubeconfig } from "../node-paths";
 import { KUBECONFIGS, staticPod } from "./common";
 
 /**
- * The bootstrap cluster-version-operator: `openshift-cluster-version/cvo-bootstrap`, with the args,
- * env and privileges of the CVO's own bootstrap pod (openshift/cluster-version-operator
+ * The bootstrap cluster-version-operator: `openshift-cluster-version/cvo-bootstrap`, modelled on
+ * the CVO's own bootstrap pod (openshift/cluster-version-operator
  * bootstrap/bootstrap-pod.yaml, release-4.18), which openshift-install's bootkube.sh renders.
  * A static pod because the bootstrap kubelet never registers, so no Deployment can land there.
  * It crash-loops until bootkube has applied the CRDs and the FeatureGate; that is expected.
@@ -43,7 +43,7 @@ export function clusterVersionOperatorPod(c: ClusterConfig): IPod {
                 // Selects the manifests of a standard HA cluster from the payload.
                 { name: "CLUSTER_PROFILE", value: "self-managed-high-availability" },
             ],
-            // As the CVO's own bootstrap pod runs (bootstrap/bootstrap-pod.yaml, release-4.18).
+            // Privileged, as the CVO's own bootstrap pod (bootstrap/bootstrap-pod.yaml, release-4.18).
             securityContext: { privileged: true },
         },
     });
