@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { parseClusterConfig } from "../../components/config";
+import { ClusterConfig, parseClusterConfig } from "../../components/config";
 import { operatorInputManifests } from "../../components/manifests";
 import { CA_VALIDITY_HOURS, ClusterPki, etcdLeaf, LEAF_VALIDITY_HOURS, PkiMaterial, pkiCatalogue } from "../../components/pki";
 import { handoffContract } from "../support/handoff-contract";
@@ -16,7 +16,15 @@ import { removeStack } from "./harness";
 // The real PKI from the real tls provider, on a stack whose nodes sit on loopback addresses so
 // that a real three-member etcd can run with the generated certificates on this machine.
 const stackName = `it-pki-${crypto.randomBytes(3).toString("hex")}`;
-const config = parseClusterConfig({ ...localStackValues(), clusterName: "pki", machineNetwork: "127.0.0.0/24" }, stackName);
+// The schema refuses a loopback machine network (no cluster's traffic can run there), so a valid
+// config's nodes are moved onto 127.0.0.0/24 after validation, for this test only.
+const local = localStackValues() as Record<string, any>;
+const valid = parseClusterConfig({ ...local, clusterName: "pki", libvirt: { ...local.libvirt, poolPath: `/var/lib/libvirt/openshift-hard-way/${stackName}` } }, stackName);
+const loopback = (ip: string) => `127.0.0.${ip.split(".")[3]}`;
+const config: ClusterConfig = {
+    ...valid, machineNetwork: "127.0.0.0/24",
+    nodes: { bootstrap: { ...valid.nodes.bootstrap, ip: loopback(valid.nodes.bootstrap.ip) }, masters: valid.nodes.masters.map((m) => ({ ...m, ip: loopback(m.ip) })) },
+};
 const tlsDir = path.join(ROOT, "assets", stackName, "tls");
 let stack: Stack;
 
