@@ -52,8 +52,6 @@ export interface ClusterConfig {
      * image), relative to the project root; undefined: the bootstrap config carries none.
      */
     crdsDir?: string;
-    /** An MCO-rendered master Ignition config (JSON) to merge under each master's; optional. */
-    mcoMasterIgnition?: string;
     /** Whether the bootstrap node exists; `false` removes its VM, disk and DNS records (the pivot). */
     bootstrap: boolean;
     /**
@@ -145,7 +143,7 @@ export const DEFAULTS = {
     libvirt: { uri: "qemu:///system", poolRoot: "/var/lib/libvirt/openshift-hard-way" },
 } as const;
 
-const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "clusterNetwork", "serviceNetwork", "nodes", "release", "extraArgs", "pki", "sshKeys", "pullSecret", "crdsDir", "mcoMasterIgnition", "bootstrap", "osImage", "vm", "libvirt"] as const;
+const KNOWN_KEYS = ["clusterName", "baseDomain", "machineNetwork", "clusterNetwork", "serviceNetwork", "nodes", "release", "extraArgs", "pki", "sshKeys", "pullSecret", "crdsDir", "bootstrap", "osImage", "vm", "libvirt"] as const;
 const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/;
 const DIGEST_IMAGE = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -160,6 +158,11 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  * @throws ConfigError on the first bad or unknown key; nothing has been created at that point.
  */
 export function parseClusterConfig(raw: Record<string, unknown>, stack: string): ClusterConfig {
+    if (raw.mcoMasterIgnition !== undefined) {
+        // Removed: the masters' pointer configs merge what the bootstrap node's
+        // machine-config-server serves, which is MCO's render plus what the server adds.
+        throw new ConfigError("mcoMasterIgnition", "is no longer used: each master's Ignition now merges the machine-config-server's /config/master (the bootstrap node runs it); remove the key (pulumi config rm mcoMasterIgnition)");
+    }
     for (const key of Object.keys(raw)) {
         if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
             throw new ConfigError(key, `unknown key (a typo?); known keys: ${KNOWN_KEYS.join(", ")}`);
@@ -196,7 +199,6 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
     const sshKeys = parseSshKeys(raw.sshKeys);
     if (raw.pullSecret !== undefined) parsePullSecret(raw.pullSecret);
     const crdsDir = optionalPath(raw, "crdsDir", "directory");
-    const mcoMasterIgnition = optionalPath(raw, "mcoMasterIgnition", "file");
     const bootstrap = raw.bootstrap === undefined ? true : raw.bootstrap === true || raw.bootstrap === "true" ? true
         : raw.bootstrap === false || raw.bootstrap === "false" ? false
         : (() => { throw new ConfigError("bootstrap", `${JSON.stringify(raw.bootstrap)} must be true or false`); })();
@@ -224,7 +226,7 @@ export function parseClusterConfig(raw: Record<string, unknown>, stack: string):
         throw new ConfigError("libvirt.domainType", `'${domainType}' must be kvm (hardware virtualization) or qemu (software emulation, no /dev/kvm)`);
     }
     return { stack, clusterName, baseDomain, machineNetwork, clusterNetwork, serviceNetwork, nodes, release, extraArgs, pki: { rsaBits }, sshKeys,
-        ...(crdsDir ? { crdsDir } : {}), ...(mcoMasterIgnition ? { mcoMasterIgnition } : {}),
+        ...(crdsDir ? { crdsDir } : {}),
         bootstrap, osImage, vm, libvirt: { uri, poolPath, domainType } };
 }
 

@@ -83,6 +83,7 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
     ["sshKeys[0]", { sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] }, /that is a PRIVATE key/],
     ["pullSecret", { pullSecret: "not json" }, /pullSecret: is not JSON/],
     ["crdsDir", { crdsDir: "no/such/dir" }, /does not exist/],
+    ["mcoMasterIgnition", { mcoMasterIgnition: "mco.json" }, /no longer used: each master's Ignition now merges the machine-config-server's \/config\/master.*pulumi config rm mcoMasterIgnition/],
 ];
 for (const [key, raw, message] of bad) {
     test(`rejects bad ${key}: ${JSON.stringify(raw)}`, () => {
