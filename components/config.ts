@@ -113,6 +113,12 @@ export interface ReleaseConfig {
         kubeProxy: string;
         /** tag `pod`: the pause image CRI-O must use. */
         pod: string;
+        /**
+         * tag `machine-config-operator`: bootkube.sh runs its `bootstrap` render on the bootstrap
+         * node, as openshift-install's does (the machine-config-server pod it renders takes the
+         * same image from the release's image-references).
+         */
+        machineConfigOperator: string;
     };
 }
 
@@ -416,7 +422,7 @@ function parseRelease(v: unknown): ReleaseConfig {
     const o = obj("release", v, ["version", "image", "images"]);
     const version = str(o, "version", "", "release.");
     if (!/^\d+\.\d+\.\d+$/.test(version)) throw new ConfigError("release.version", `'${version}' is not a release version like 4.18.0`);
-    const imgs = obj("release.images", o.images, ["etcd", "hyperkube", "kubeProxy", "pod"]);
+    const imgs = obj("release.images", o.images, ["etcd", "hyperkube", "kubeProxy", "pod", "machineConfigOperator"]);
     return {
         version,
         image: image(o, "image", "release."),
@@ -425,6 +431,7 @@ function parseRelease(v: unknown): ReleaseConfig {
             hyperkube: image(imgs, "hyperkube", "release.images."),
             kubeProxy: image(imgs, "kubeProxy", "release.images."),
             pod: image(imgs, "pod", "release.images."),
+            machineConfigOperator: image(imgs, "machineConfigOperator", "release.images."),
         },
     };
 }
