@@ -16,6 +16,8 @@ export const clusterDomain = cluster.clusterDomain;
 export const apiServerUrl = cluster.apiServerUrl;
 /** The admin kubeconfig (system:admin); secret: `pulumi stack output kubeconfig --show-secrets`. */
 export const kubeconfig = cluster.pki.kubeconfigs.admin;
+/** The console's `kubeadmin` password (secret; also assets/<stack>/auth/kubeadmin-password). */
+export const kubeadminPassword = cluster.pki.kubeadminPassword;
 export const networkName = cluster.infra.networkName;
 export const poolName = cluster.infra.poolName;
 /** name, role, IP and MAC of every node that exists. */

@@ -1,3 +1,5 @@
+import type { KubeconfigName } from "./pki/catalogue";
+
 /**
  * The file layout on the nodes, in one place: static pods, Ignition and bootkube.sh all refer to
  * these paths (othw-facts §5.1 and §7).
@@ -27,7 +29,7 @@ export function secret(file: string): string {
     return `${SECRETS_MOUNT}/${file}`;
 }
 
-/** A kubeconfig under KUBECONFIGS_DIR, e.g. `kubeconfig("kube-scheduler")`. */
-export function kubeconfig(name: string): string {
+/** A kubeconfig under KUBECONFIGS_DIR by its catalogue name, e.g. `kubeconfig("kube-scheduler")`. */
+export function kubeconfig(name: KubeconfigName): string {
     return `${KUBECONFIGS_DIR}/${name}.kubeconfig`;
 }

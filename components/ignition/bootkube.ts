@@ -80,7 +80,7 @@ wait_for "cluster manifests" 600 apply_manifests
 if oc get crd infrastructures.config.openshift.io >/dev/null 2>&1; then
   oc patch infrastructure cluster --subresource=status --type=merge -p '${statusPatch}'
 fi
-
+${featureGate ? featureGateStatusStep(featureGate) : ""}
 # 6. The masters: done when all ${c.nodes.masters.length} are Ready. Until then the bootstrap node is
 #    the cluster's only etcd and API server; do not remove it before the operators have moved
 #    them to the masters ("Bootstrap Complete" is not that signal).
@@ -89,7 +89,7 @@ masters_ready() {
 }
 wait_for "${c.nodes.masters.length} Ready masters" 3600 masters_ready
 
-${featureGate ? featureGateStatusStep(featureGate) : ""}${bootstrapCompleteSteps(c)}
+${bootstrapCompleteSteps(c)}
 touch ${BOOTKUBE_DONE}
 log "Bootstrap Complete"
 `;

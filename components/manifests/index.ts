@@ -41,7 +41,7 @@ export function infrastructureName(c: ClusterConfig): string {
 }
 
 /**
- * The namespaces bootkube creates first (othw-facts §6.1, 01-namespaces.yaml), with the operators'
+ * The namespaces bootkube creates first (01-namespaces.yaml), with the operators'
  * own namespaces their inputs live in (openshift-kube-apiserver-operator,
  * openshift-kube-controller-manager-operator).
  */

@@ -60,16 +60,18 @@ export type BundleName = typeof BUNDLE_NAMES[number];
 export const KEY_PAIR_NAMES = ["service-account", "bound-service-account-signing-key"] as const;
 export type KeyPairName = typeof KEY_PAIR_NAMES[number];
 
-/** A file of the PKI by its catalogue name: the typed way every later stage names one. */
+/** A certificate or bundle file by its catalogue name, e.g. `crt("etcd-ca-bundle")` → `etcd-ca-bundle.crt`: the typed way every later stage names one. */
 export function crt(name: SignerName | LeafName | BundleName): string { return `${name}.crt`; }
+/** A private key file by its catalogue name, e.g. `key("kubelet-signer")` → `kubelet-signer.key`. */
 export function key(name: SignerName | LeafName | KeyPairName): string { return `${name}.key`; }
+/** A public key file (PKIX PEM) of a key pair, e.g. `pub("service-account")` → `service-account.pub`. */
 export function pub(name: KeyPairName): string { return `${name}.pub`; }
 /** etcd's per-node leaf names, e.g. `etcdLeaf("serving", "bootstrap")` → `etcd-serving-bootstrap`. */
 export function etcdLeaf(kind: "peer" | "serving" | "serving-metrics", node: string): EtcdNodeLeafName {
     return `etcd-${kind}-${node}` as EtcdNodeLeafName;
 }
 
-/** spec: signers 10 years, leaves 1 year (hours). */
+/** This project's lifetimes (hours): signers 10 years, leaves 1 year (openshift-install's 1-day ones are too short for a lab). */
 export const CA_VALIDITY_HOURS = 10 * 365 * 24;
 export const LEAF_VALIDITY_HOURS = 365 * 24;
 /**
@@ -298,10 +300,13 @@ export function pkiCatalogue(c: ClusterConfig): Catalogue {
     return { signers, leaves, bundles, keyPairs, nodeFiles };
 }
 
+/** The kubeconfigs, by the name later stages use for them (e.g. `kubeconfig("localhost")`). */
+export type KubeconfigName = "admin" | "kube-controller-manager" | "kube-scheduler" | "kubelet-bootstrap" | "localhost";
+
 /** A kubeconfig of the cluster (openshift/installer pkg/asset/kubeconfig) and where it lands. */
 export interface KubeconfigEntry {
     /** File base: `<name>.kubeconfig` under /etc/kubernetes/kubeconfigs on the bootstrap node. */
-    name: string;
+    name: KubeconfigName;
     /** The leaf whose certificate and key it carries. */
     leaf: LeafName;
     /** The CA bundle it trusts the API server's certificate with. */

@@ -70,6 +70,10 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     assert.deepEqual(up.outputs.nodes.value.map((n: { name: string; ip: string }) => `${n.name}=${n.ip}`),
         [`bootstrap=${NET}.100`, `master-0=${NET}.101`, `master-1=${NET}.102`, `master-2=${NET}.103`]);
     assert.equal(up.outputs.kubeconfig.secret, true);
+    assert.equal(up.outputs.kubeadminPassword.secret, true);
+    assert.match(up.outputs.kubeadminPassword.value, /^[a-km-zA-NP-Z2-9]{5}(-[a-km-zA-NP-Z2-9]{5}){3}$/);
+    assert.equal(fs.readFileSync(path.join(assets, "auth/kubeadmin-password"), "utf8"), up.outputs.kubeadminPassword.value);
+    assert.equal(fs.statSync(path.join(assets, "auth/kubeadmin-password")).mode & 0o777, 0o600);
 
     // libvirt objects, as virsh sees them.
     assert.match(virsh("net-info", prefix) ?? "", /Active:\s+yes/);

@@ -61,6 +61,8 @@ test("bootkube.sh signals completion only after the masters serve the API, then 
     const script = bootkubeScript(config, m["03-infrastructure.yaml"][0], 0, m["05a-featuregate.yaml"][0]);
     const at = (s: string) => { const i = script.indexOf(s); assert.ok(i >= 0, s); return i; };
     assert.ok(at("approve_csrs_loop &") < at("wait_for \"3 Ready masters\""), "the approval loop runs before the wait for the masters");
+    assert.ok(at("oc patch infrastructure cluster") < at("oc patch featuregate cluster"));
+    assert.ok(at("oc patch featuregate cluster") < at("wait_for \"3 Ready masters\""), "the FeatureGate status is patched before the wait for the masters");
     assert.ok(at("wait_for \"3 Ready masters\"") < at("wait_for \"kube-apiserver on 2 masters\""));
     assert.ok(at("wait_for \"kube-apiserver on 2 masters\"") < at("create configmap bootstrap -n kube-system --from-literal=status=complete"));
     assert.ok(at("--from-literal=status=complete") < at("EtcdBootstrapMemberRemoved"));
@@ -73,4 +75,14 @@ test("bootkube.sh signals completion only after the masters serve the API, then 
     const r = spawnSync("bash", ["-n", path.join(dir, "b.sh")], { encoding: "utf8" });
     fs.rmSync(dir, { recursive: true });
     assert.equal(r.status, 0, r.stderr);
+});
+
+const HAVE_SHELLCHECK = spawnSync("shellcheck", ["--version"]).status === 0;
+test("bootkube.sh passes shellcheck at every severity", { skip: !HAVE_SHELLCHECK && "shellcheck is not installed (apt-get install shellcheck)" }, () => {
+    const m = clusterManifests(config);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bootkube-"));
+    fs.writeFileSync(path.join(dir, "b.sh"), bootkubeScript(config, m["03-infrastructure.yaml"][0], 85, m["05a-featuregate.yaml"][0]));
+    const lint = spawnSync("shellcheck", [path.join(dir, "b.sh")], { encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(lint.status, 0, lint.stdout);
 });

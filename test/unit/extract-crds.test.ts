@@ -41,3 +41,36 @@ test("crd-filter keeps what the cluster-version-operator applies to a Default, s
     assert.match(clash.stderr, /gadgets\.example\.openshift\.io is in both .*gadgets-Default\+TechPreview\.crd\.yaml and .*again\.crd\.yaml/);
     fs.rmSync(dir, { recursive: true });
 });
+
+test("tools/extract-crds copies only the kept CRDs, with a stand-in oc serving the fixture and its variants", { skip: !fs.existsSync(FIXTURE) && `no ${FIXTURE}` }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "extract-"));
+    try {
+        // What the images hold: the cluster-config-api image's /manifests (the fixture's
+        // config CRDs plus a TechPreview variant), the release image's /release-manifests (CVO's).
+        const api = path.join(dir, "api-image"), rel = path.join(dir, "release-image");
+        fs.mkdirSync(api); fs.mkdirSync(rel);
+        const files = fs.readdirSync(FIXTURE).filter((f) => f.endsWith(".yaml"));
+        for (const f of files) fs.copyFileSync(path.join(FIXTURE, f), path.join(f.startsWith("0000_00_cluster-version-operator") ? rel : api, f));
+        fs.writeFileSync(path.join(api, "0000_10_config-operator_01_infrastructures-TechPreviewNoUpgrade.crd.yaml"),
+            crd("infrastructures.config.openshift.io", { "include.release.openshift.io/self-managed-high-availability": "true", "release.openshift.io/feature-set": "TechPreviewNoUpgrade" }));
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        fs.writeFileSync(path.join(bin, "oc"), `#!/usr/bin/env bash
+case "$1 $2" in
+  "adm release") echo "quay.io/example/cluster-config-api@sha256:${"a".repeat(64)}" ;;
+  "image extract")
+    case "$3" in *cluster-config-api*) src=${api} ;; *) src=${rel} ;; esac
+    dest=\${5#*:}; mkdir -p "$dest"; cp "$src"/* "$dest"/ ;;
+  *) echo "unexpected: oc $*" >&2; exit 3 ;;
+esac
+`, { mode: 0o755 });
+        const out = path.join(dir, "out");
+        const r = spawnSync("bash", [path.join(ROOT, "tools/extract-crds"), "quay.io/example/release@sha256:" + "b".repeat(64), out],
+            { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.deepEqual(fs.readdirSync(out).sort(), [...files].sort(), "exactly the Default, self-managed HA CRDs");
+        assert.match(r.stdout, new RegExp(`${files.length} CRDs in `));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
