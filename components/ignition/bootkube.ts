@@ -9,10 +9,12 @@ import { BOOTKUBE_DONE } from "./node-files";
 export const CRDS_DIR = "/opt/openshift/crds";
 
 /**
- * bootkube.sh for the bootstrap node (othw-facts §7.2), rendered from the config and explained
+ * bootkube.sh for the bootstrap node, modelled on openshift-install's (openshift/installer
+ * data/data/bootstrap/files/usr/local/bin/bootkube.sh.template, release-4.18), rendered from the config and explained
  * step by step in its own comments. It fixes the tutorial's silent failures: it waits for the
  * CRDs to be Established, retries manifests until they apply, and patches the Infrastructure
- * status (which `oc apply` drops, othw-facts §8.7).
+ * status (a CRD with a status subresource ignores `status` on create and apply: kubernetes/kubernetes
+ * staging/src/k8s.io/apiextensions-apiserver/pkg/registry/customresource/strategy.go, release-1.31).
  * @param infrastructure the rendered Infrastructure object, whose status is patched in.
  * @param crdCount how many CRDs the config carries; 0 makes the script say what will be missing.
  */

@@ -17,7 +17,7 @@ export function fqdn(c: ClusterConfig, n: NodeConfig): string {
 
 /**
  * A NetworkManager keyfile giving the node its static address on the machine network, with the
- * libvirt host as gateway and DNS (othw-facts §7.1). No interface-name: it binds to whichever
+ * libvirt host as gateway and DNS (components/libvirt serves the cluster's names there). No interface-name: it binds to whichever
  * Ethernet NIC the VM has (ens3 on i440fx, enp1s0 on q35). Must be mode 0600 or NM ignores it.
  */
 export function nmKeyfile(c: ClusterConfig, n: NodeConfig): string {
@@ -30,7 +30,11 @@ export function nmKeyfile(c: ClusterConfig, n: NodeConfig): string {
     ].join("\n");
 }
 
-/** CRI-O drop-in: the release's pause image, not registry.k8s.io's, or no pod starts (othw-facts §8.7). */
+/**
+ * CRI-O drop-in: the release's pause image instead of CRI-O's default (registry.k8s.io/pause),
+ * pulled with the pull secret, as machine-config-operator sets it on every node
+ * (templates/common/_base/files/crio.yaml, release-4.18).
+ */
 export function crioPauseConf(c: ClusterConfig): string {
     return `[crio.image]\npause_image = "${c.release.images.pod}"\npause_image_auth_file = "${PULL_SECRET_PATH}"\n`;
 }
@@ -55,7 +59,7 @@ export function bootstrapKubeletConfig(): string {
     });
 }
 
-/** kubelet.service on the bootstrap node (othw-facts §7.1), reading BOOTSTRAP_KUBELET_CONFIG. */
+/** kubelet.service on the bootstrap node, reading BOOTSTRAP_KUBELET_CONFIG (modelled on openshift/installer data/data/bootstrap/systemd/common/units/kubelet.service.template, release-4.18). */
 export function bootstrapKubeletUnit(): string {
     return `[Unit]
 Description=Kubernetes Kubelet (static pods only)
@@ -73,12 +77,12 @@ WantedBy=multi-user.target
 `;
 }
 
-/** Where bootkube.sh lives: /usr/local/bin gets the SELinux exec context /opt does not (othw-facts §8.7). */
+/** Where bootkube.sh lives, as openshift-install's (data/data/bootstrap/files/usr/local/bin/, release-4.18): on RHCOS, SELinux lets systemd execute a script there, not under /opt. */
 export const BOOTKUBE_PATH = "/usr/local/bin/bootkube.sh";
 /** bootkube.sh marks completion here; the unit does not start again once it exists. */
 export const BOOTKUBE_DONE = "/opt/openshift/.bootkube.done";
 
-/** bootkube.service: runs bootkube.sh once kubelet is up, until it has succeeded once (othw-facts §7.1). */
+/** bootkube.service: runs bootkube.sh once kubelet is up, until it has succeeded once (modelled on openshift/installer data/data/bootstrap/systemd/units/bootkube.service, release-4.18). */
 export function bootkubeUnit(): string {
     return `[Unit]
 Description=Bootstrap the OpenShift cluster

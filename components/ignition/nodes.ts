@@ -24,7 +24,7 @@ export interface BootstrapInputs {
 /** The files every node gets: hostname, static address, pull secret. */
 function commonFiles(c: ClusterConfig, n: NodeConfig, pullSecret: string): IgnitionFile[] {
     return [
-        // spec/README.md: Ignition writes the FQDN; the tutorial relied on reverse DNS.
+        // This project's choice: Ignition writes the FQDN, so a node's name never depends on reverse DNS.
         file("/etc/hostname", `${fqdn(c, n)}\n`, 0o644),
         file(NM_KEYFILE, nmKeyfile(c, n), 0o600),
         file(PULL_SECRET_PATH, pullSecret, 0o600),
@@ -34,7 +34,8 @@ function commonFiles(c: ClusterConfig, n: NodeConfig, pullSecret: string): Ignit
 const fromMap = (m: Record<string, NodeFile>) => Object.entries(m).map(([path, f]) => file(path, f.content, f.mode));
 
 /**
- * The bootstrap node's Ignition config (othw-facts §7.1): static pods, cluster manifests, CRDs,
+ * The bootstrap node's Ignition config (what openshift-install's carries, openshift/installer
+ * pkg/asset/ignition/bootstrap/common.go, release-4.18, with this project's own static pods): static pods, cluster manifests, CRDs,
  * the pull-secret manifest, PKI and kubeconfigs, bootkube.sh and its unit, the kubelet set up
  * for static pods only, CRI-O's pause image, hostname and static network.
  * @throws Error if two entries share a path.
@@ -79,12 +80,12 @@ export interface MasterInputs {
     /** kubelet bootstrap kubeconfig and CAs, by path (ClusterPki.nodeFiles.masters). */
     pki: Record<string, NodeFile>;
     pullSecret: string;
-    /** An MCO-rendered master config to merge under ours (othw-facts §7.4), if the stack points to one. */
+    /** A machine-config-operator-rendered master config to merge under ours, if the stack points to one. */
     mco?: IgnitionConfig;
 }
 
 /**
- * A master's Ignition config (othw-facts §7.3): hostname, static address, kube-proxy, the
+ * A master's Ignition config: hostname, static address, kube-proxy, the
  * kubelet bootstrap kubeconfig and CAs, the pull secret. With an MCO-rendered config the two are
  * merged by path, ours winning (no duplicate entries); without one it is complete on its own.
  * @throws Error if two of our entries share a path.

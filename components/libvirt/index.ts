@@ -9,7 +9,7 @@ import { ClusterConfig, ConfigError, derived, NodeConfig, OWNER_XML_NAMESPACE, V
 export interface NodeRow { name: string; role: "bootstrap" | "master"; ip: string; mac: string }
 
 /**
- * The DNS records the cluster network serves (spec/README.md "API endpoint", "*.apps"): every
+ * The DNS records the cluster network serves (README "What the `local` stack does"): every
  * node's FQDN; `api` and `api-int` round-robin over the bootstrap node (while it exists) and the
  * masters, as openshift-install's libvirt platform did instead of a load balancer; `etcd-N` per
  * master. `*.apps` is a dnsmasq `address=` option (see {@link appsDnsmasqOptions}).
@@ -32,7 +32,7 @@ export function appsDnsmasqOptions(c: ClusterConfig): { optionName: string; opti
 
 /**
  * The network's DHCP reservations, MAC → IP → name, one per node of the cluster, the bootstrap
- * node's included whether or not it exists (spec/README.md "MACs and names"; openshift-install's
+ * node's included whether or not it exists (a fixed MAC per node, so a node keeps its address; openshift-install's
  * libvirt platform reserved them through each domain's `network_interface.addresses`).
  *
  * They are written into the network's definition as libvirt's own
@@ -40,7 +40,7 @@ export function appsDnsmasqOptions(c: ClusterConfig): { optionName: string; opti
  * generates (provider v0.7.6 has no field for them; it runs `xsltproc`). Reserving through the
  * domains instead costs one `virsh net-update` per domain, each of which restarts the network's
  * dnsmasq and holds libvirtd's network lock while the other domains wait to start: ~2 s of every
- * `pulumi up` (issue 8). Keeping the bootstrap node's reservation lets `bootstrap: false` leave
+ * `pulumi up` (measured by tools/bench). Keeping the bootstrap node's reservation lets `bootstrap: false` leave
  * the network (and so the masters attached to it) untouched; the address stays the bootstrap
  * node's.
  * @returns an XSLT 1.0 stylesheet: the provider's network XML, unchanged, plus the `<host>` elements
