@@ -75,9 +75,10 @@ export async function applyIgnition(ignFile: string, root: string, work: string)
     return { log, relabel };
 }
 
-/** A data URL's bytes (Ignition's inline file contents), decoded by the platform's fetch. */
-async function dataUrl(source: string): Promise<Buffer> {
-    return Buffer.from(await (await fetch(source)).arrayBuffer());
+/** A file's inline contents: its data URL's bytes (decoded by the platform's fetch), gunzipped if the config says so. */
+async function contents(c: { source: string; compression?: string }): Promise<Buffer> {
+    const body = Buffer.from(await (await fetch(c.source)).arrayBuffer());
+    return c.compression === "gzip" ? zlib.gunzipSync(body) : body;
 }
 
 /**
@@ -96,8 +97,7 @@ export async function verifyIgnition(ignFile: string, root: string): Promise<str
         const want = f.mode ?? 0o644;
         if (mode(f.path) !== want) problems.push(`file ${f.path} has mode ${oct(mode(f.path))}, the config says ${oct(want)}`);
         if (f.contents?.source) {
-            let body = await dataUrl(f.contents.source);
-            if (f.contents.compression === "gzip") body = zlib.gunzipSync(body);
+            const body = await contents({ source: f.contents.source, compression: f.contents.compression });
             if (!body.equals(fs.readFileSync(at(f.path)))) problems.push(`file ${f.path} differs from the config's contents`);
         }
     }
@@ -142,6 +142,5 @@ export async function ignitionFile(ignFile: string, filePath: string): Promise<s
     const cfg = JSON.parse(fs.readFileSync(ignFile, "utf8")) as IgnitionConfig;
     const f = cfg.storage?.files?.find((x) => x.path === filePath);
     if (!f?.contents?.source) return undefined;
-    const body = await dataUrl(f.contents.source);
-    return (f.contents.compression === "gzip" ? zlib.gunzipSync(body) : body).toString("utf8");
+    return (await contents({ source: f.contents.source, compression: f.contents.compression })).toString("utf8");
 }

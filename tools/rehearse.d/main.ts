@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import YAML from "yaml";
 import { applyIgnition, ignitionFile, IGNITION_BIN, verifyIgnition } from "./ignition";
 import { containerSandbox, mapEntrypoint, Probe, readStaticPods, REHEARSE_BIN, StaticPod } from "./pods";
-import { execIn, Network, Proc, Processes, run, SandboxSpec } from "./sandbox";
+import { Bind, execIn, Network, Proc, Processes, run, SandboxSpec } from "./sandbox";
 
 /** The Kubernetes binaries the rehearsal runs (tools/setup builds them into OTHW_KUBE_BIN). */
 const KUBE_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "kubectl"];
@@ -227,9 +227,9 @@ async function main(): Promise<number> {
     const domain = boot.fqdn.slice(boot.fqdn.indexOf(".") + 1);
     // What the network's DNS answers: api and api-int at the one API server that runs here.
     const hosts = ["127.0.0.1 localhost", `${boot.ip} api.${domain} api-int.${domain}`, ...nodes.map((n) => `${n.ip} ${n.fqdn} ${n.fqdn.split(".")[0]}`), ""].join("\n");
-    const binds = [{ src: kubeBin, dst: "/opt/rehearse/kube", ro: true }, { src: path.join(work, "bin"), dst: REHEARSE_BIN, ro: true }];
+    const binds: Bind[] = [{ src: kubeBin, dst: "/opt/rehearse/kube", ro: true }, { src: path.join(work, "bin"), dst: REHEARSE_BIN, ro: true }];
     /** A one-shot command in a node's namespace with the node's names, a file or two bound in. */
-    const oneShot = async (n: Node, name: string, argv: string[], extra: { src: string; dst: string; ro?: boolean }[] = [], timeoutMs = 60_000) => {
+    const oneShot = async (n: Node, name: string, argv: string[], extra: Bind[] = [], timeoutMs = 60_000) => {
         const spec: SandboxSpec = {
             name, netns: n.netns!, hostname: n.fqdn, root: path.join(work, "sandboxes", `${name}-${Date.now()}`), etc: "own", etcFiles: { hosts, "resolv.conf": "" },
             binds: [...binds, ...extra], env: {}, argv, log: path.join(work, "logs", `cmd-${name}-${Date.now()}.log`),
@@ -243,7 +243,7 @@ async function main(): Promise<number> {
         return { code, out };
     };
     const admin = path.join(assets, "auth", "kubeconfig");
-    const kubectl = (n: Node, args: string[], kubeconfig = admin, extra: { src: string; dst: string; ro?: boolean }[] = []) =>
+    const kubectl = (n: Node, args: string[], kubeconfig = admin, extra: Bind[] = []) =>
         oneShot(n, "kubectl", [`${REHEARSE_BIN}/kubectl`, "--kubeconfig=/run/kubeconfig", ...args], [{ src: kubeconfig, dst: "/run/kubeconfig", ro: true }, ...extra]);
 
     await h.rung("network namespaces", [`ignition ${boot.name}`], async () => {
@@ -267,8 +267,7 @@ async function main(): Promise<number> {
             for (const c of pod.spec.containers) {
                 const mapped = mapEntrypoint(c);
                 if ("skip" in mapped) return { skip: `not run: container ${c.name}: ${mapped.skip}` };
-                const spec = containerSandbox(pod, c, mapped.argv, { nodeRoot: boot.root, hostname: boot.fqdn, work, netns: boot.netns!, hosts, binDir: path.join(work, "bin") });
-                spec.binds.unshift(binds[0]);
+                const spec = containerSandbox(pod, c, mapped.argv, { nodeRoot: boot.root, hostname: boot.fqdn, work, netns: boot.netns!, hosts, runBinds: binds });
                 const proc = h.procs.start(spec);
                 started.push(proc);
                 const probes = [c.readinessProbe, c.livenessProbe].filter((p): p is Probe => !!p);
@@ -429,8 +428,7 @@ async function main(): Promise<number> {
             const c = pod.spec.containers[0];
             const mapped = mapEntrypoint(c);
             if ("skip" in mapped) return { skip: mapped.skip };
-            const spec = containerSandbox(pod, c, mapped.argv, { nodeRoot: master.root, hostname: master.fqdn, work, netns: master.netns!, hosts, binDir: path.join(work, "bin") });
-            spec.binds.unshift(binds[0]);
+            const spec = containerSandbox(pod, c, mapped.argv, { nodeRoot: master.root, hostname: master.fqdn, work, netns: master.netns!, hosts, runBinds: binds });
             const p = h.procs.start(spec);
             running.push({ pod, container: c.name, proc: p, probes: [] });
             let rules = 0;

@@ -71,13 +71,13 @@ export function readStaticPods(dir: string): Record<string, StaticPod> {
  * @param nodeRoot the node's scratch root (hostPaths resolve under it).
  * @param work this run's directory (sandbox roots and logs go under it).
  * @param hosts the /etc/hosts the node's resolver would answer from (the network's DNS).
- * @param binDir the host directory holding this run's binaries (bound at REHEARSE_BIN).
+ * @param runBinds this run's binaries, bound first in every sandbox (the Kubernetes binaries and REHEARSE_BIN).
  * @throws Error naming the pod if a volumeMount names no hostPath volume, or a hostPath of type
  *   Directory/File is missing (the kubelet would refuse to start the pod).
  */
-export function containerSandbox(pod: StaticPod, c: Container, argv: string[], o: { nodeRoot: string; hostname: string; work: string; netns: string; hosts: string; binDir: string }): SandboxSpec {
+export function containerSandbox(pod: StaticPod, c: Container, argv: string[], o: { nodeRoot: string; hostname: string; work: string; netns: string; hosts: string; runBinds: Bind[] }): SandboxSpec {
     const id = `${pod.metadata.name}.${c.name}`;
-    const binds: Bind[] = [{ src: o.binDir, dst: REHEARSE_BIN, ro: true }];
+    const binds: Bind[] = [...o.runBinds];
     for (const m of c.volumeMounts ?? []) {
         const v = (pod.spec.volumes ?? []).find((x) => x.name === m.name);
         if (!v?.hostPath) throw new Error(`pod ${pod.metadata.name}: volumeMount ${m.name} names no hostPath volume`);
