@@ -35,6 +35,7 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
             manifests: this.staticPods.files,
             pki: this.pki.nodeFiles,
             operatorInputs: this.staticPods.operatorInputs,
+            rootCa: this.pki.certs["root-ca"].certPem,
             pullSecret: loadPullSecret(),
             dependsOn: [this.staticPods.resource],
         }, { parent: this });

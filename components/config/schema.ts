@@ -294,8 +294,11 @@ export const rawConfigSchema = obj({
         { default: "`{\"auths\":{}}`", secret: true, meaning: "your pull secret: `pulumi config set --secret pullSecret < ~/.pull-secret.json`" }),
     crdsDir: doc(checked(str(), crdsDirProblem).optional(),
         { default: "none", meaning: "directory of the OpenShift CRDs bootkube applies (its `*.yaml`/`*.yml` files); `tools/extract-crds <release image> <dir>` fills it (needs `oc` and registry access). Without it the bootstrap config is valid but bootkube cannot create the cluster config resources, and `pulumi up` warns so" }),
-    mcoMasterIgnition: doc(checked(str(), mcoProblem).optional(),
-        { default: "none", meaning: "an MCO-rendered master Ignition config (a JSON file) merged under each master's, by path (ours wins)" }),
+    // Removed: each master's pointer config merges what the bootstrap node's machine-config-server
+    // serves (MCO's render plus what the server adds), so a hand-rendered master config has no use.
+    mcoMasterIgnition: doc(z.unknown().superRefine((v, ctx) => {
+        if (v !== undefined) ctx.addIssue({ code: "custom", message: "is no longer used: each master's Ignition now merges the machine-config-server's /config/master (the bootstrap node runs it); remove the key (pulumi config rm mcoMasterIgnition)" });
+    }).optional(), { default: "(removed)", meaning: "a stack that still sets it is refused: the masters now merge the machine-config-server's config (see \"Ignition and the VMs\")" }),
     bootstrap: doc(z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: (iss) => `${JSON.stringify(iss.input)} must be true or false` })).default(true),
         { default: "`true`", meaning: "`false` removes the bootstrap node's VM, disk, Ignition volume and DNS records (the pivot)" }),
     osImage: doc(checked(str("is missing: set the path or URL of an RHCOS QEMU qcow2 (pulumi config set osImage /var/lib/libvirt/images/rhcos-qemu.x86_64.qcow2), or `blank` for empty disks as the local stack does"), osImageProblem),
@@ -362,23 +365,6 @@ function crdsDirProblem(v: string): string | undefined {
     return undefined;
 }
 
-function mcoProblem(v: string): string | undefined {
-    const st = statOf(v);
-    if (!st) return `${v} does not exist (paths are relative to the project root)`;
-    if (!st.isFile()) return `${v} is not a file`;
-    let d: unknown;
-    try {
-        d = JSON.parse(fs.readFileSync(v, "utf8"));
-    } catch (e) {
-        return `${v} is not JSON (${(e as Error).message}); give the Ignition config the machine-config-server serves for the master pool`;
-    }
-    const version = (d as { ignition?: { version?: unknown } } | null)?.ignition?.version;
-    if (typeof d !== "object" || d === null || Array.isArray(d) || typeof version !== "string" || !/^3\.\d+\.\d+$/.test(version)) {
-        return `${v} is not an Ignition config (no "ignition": {"version": "3.x.y"}); give the Ignition config the machine-config-server serves for the master pool`;
-    }
-    return undefined;
-}
-
 function poolPathProblem(v: string): string | undefined {
     if (!v.startsWith("/")) return `${show(v)} must be an absolute directory on the libvirt host`;
     if (v === "/") return "'/' is the root directory; give a directory of its own, e.g. /var/lib/libvirt/openshift-hard-way/<stack>";
@@ -436,7 +422,6 @@ function complete(r: Raw, stack: string, issues: { key: string; message: string 
         pki: { rsaBits: r.pki.rsaBits as number },
         sshKeys: r.sshKeys,
         ...(r.crdsDir !== undefined ? { crdsDir: r.crdsDir } : {}) as { crdsDir?: string },
-        ...(r.mcoMasterIgnition !== undefined ? { mcoMasterIgnition: r.mcoMasterIgnition } : {}) as { mcoMasterIgnition?: string },
         bootstrap: r.bootstrap,
         osImage: r.osImage,
         vm: { bootstrap: r.vm.bootstrap as VmSize, master: r.vm.master as VmSize },

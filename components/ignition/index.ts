@@ -20,6 +20,8 @@ export interface IgnitionInputs {
     pki: pulumi.Output<NodeFileMap>;
     /** StaticPods.operatorInputs (secret): the operator-input manifests for the bootstrap node, by path. */
     operatorInputs: pulumi.Output<Record<string, NodeFileContent>>;
+    /** root-ca's certificate (PEM): the masters' pointer configs trust it for the machine-config-server. */
+    rootCa: pulumi.Output<string>;
     /** The pull secret (secret). */
     pullSecret: pulumi.Output<string>;
     /** Resources the configs must wait for (the rendered manifests). */
@@ -35,8 +37,9 @@ export function readCrds(dir: string | undefined): Record<string, string> {
 }
 
 /**
- * One Ignition config (spec 3.2.0) per node: the bootstrap node's and one per master, as secret
- * JSON outputs (they embed private keys and the pull secret), each also written to
+ * One Ignition config (spec 3.2.0) per node: the bootstrap node's (with the PKI, the pull secret
+ * and bootkube.sh) and one pointer config per master (which merges the machine-config-server's
+ * `/config/master`), as secret JSON outputs, each also written to
  * `assets/<stack>/<node>.ign` with mode 0600.
  * Type token: `openshift-hard-way:ignition:IgnitionConfigs`.
  */
@@ -52,15 +55,16 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
         if (!config.crdsDir) {
             pulumi.log.warn("no crdsDir in the stack config: the bootstrap node gets no OpenShift CRDs, so bootkube cannot create the cluster config resources and the cluster-version-operator will not start (tools/extract-crds fills a directory from the release image)", this);
         }
-        const mco: IgnitionConfig | undefined = config.mcoMasterIgnition ? JSON.parse(fs.readFileSync(config.mcoMasterIgnition, "utf8")) : undefined;
         const json = (c: IgnitionConfig) => JSON.stringify(c);
 
         const boot = config.nodes.bootstrap.name;
         this.configs[boot] = pulumi.secret(pulumi.all([inputs.pki, inputs.operatorInputs, inputs.pullSecret]).apply(([pki, operatorInputs, pullSecret]) =>
             json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], pki: { ...(pki[boot] ?? {}), ...operatorInputs }, pullSecret, crds }))));
         for (const m of config.nodes.masters) {
-            this.configs[m.name] = pulumi.secret(pulumi.all([inputs.pki, inputs.pullSecret]).apply(([pki, pullSecret]) =>
-                json(masterIgnition({ config, node: m, manifests: inputs.manifests[m.name], pki: pki.masters ?? {}, pullSecret, mco }))));
+            // No secret inside (the pointer carries only root-ca's certificate, the SSH keys and
+            // per-node files), but kept secret like every node's config.
+            this.configs[m.name] = pulumi.secret(inputs.rootCa.apply((rootCa) =>
+                json(masterIgnition({ config, node: m, manifests: inputs.manifests[m.name], rootCa }))));
         }
         this.files = new RenderedFiles(`${config.stack}/ignition`, {
             root: derived(config).assetDir,

@@ -1,9 +1,9 @@
 import type { ClusterConfig, NodeConfig } from "../config";
 import { clusterManifests, pullSecretManifest, toYaml } from "../manifests";
-import { BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, KUBECONFIGS_DIR, STATIC_POD_DIR } from "../node-paths";
+import { BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, MASTER_KUBELET_CA, STATIC_POD_DIR } from "../node-paths";
 import { BOOTKUBE_PATH, BOOTSTRAP_KUBELET_CONFIG, bootkubeUnit, bootstrapKubeletConfig, bootstrapKubeletUnit, crioPauseConf, fqdn, NM_KEYFILE, nmKeyfile, PULL_SECRET_PATH } from "./node-files";
 import { bootkubeScript, CRDS_DIR } from "./bootkube";
-import { directory, file, IgnitionConfig, IgnitionFile, ignitionConfig, mergeConfigs, unit } from "./spec";
+import { directory, file, IgnitionConfig, IgnitionFile, ignitionConfig, unit } from "./spec";
 
 /** A file for a node from an earlier stage: its text and mode. */
 export interface NodeFile { content: string; mode: number }
@@ -21,7 +21,7 @@ export interface BootstrapInputs {
     crds: Record<string, string>;
 }
 
-/** The files every node gets: hostname, static address, pull secret. */
+/** The bootstrap node's hostname, static address and pull secret. */
 function commonFiles(c: ClusterConfig, n: NodeConfig, pullSecret: string): IgnitionFile[] {
     return [
         // This project's choice: Ignition writes the FQDN, so a node's name never depends on reverse DNS.
@@ -71,34 +71,67 @@ export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
     });
 }
 
+/** The machine-config-server's TLS port (openshift/machine-config-operator pkg/server, release-4.18). */
+export const MCS_PORT = 22623;
+
+/**
+ * The URL a node of `pool` fetches its config from: the machine-config-server behind
+ * `api-int.<cluster domain>`, as openshift-install's pointer configs name it on platforms without
+ * an API VIP (openshift/installer pkg/asset/ignition/machine/node.go). The bootstrap node serves
+ * it until the pivot; then the masters' in-cluster machine-config-server does, through the same
+ * DNS name.
+ */
+export function machineConfigServerUrl(c: ClusterConfig, pool: "master" | "worker"): string {
+    return `https://api-int.${c.clusterName}.${c.baseDomain}:${MCS_PORT}/config/${pool}`;
+}
+
+/**
+ * Paths the machine-config-server serves in `/config/master` that a master's config of ours
+ * used to carry: the kubelet bootstrap kubeconfig and client CA (added by the server,
+ * openshift/machine-config-operator pkg/server/server.go, release-4.18: from /etc/mcs/kubeconfig
+ * and ControllerConfig kubeAPIServerServingCAData, i.e. the same files) and the pull secret
+ * (templates/common/_base/files/pull-secret.yaml, from the pull secret the bootstrap MCO is
+ * given). In a merge the served config wins a path both define, so ours
+ * would only be dead weight; the pointer leaves them out.
+ */
+export const MCS_SERVED_PATHS = [MASTER_BOOTSTRAP_KUBECONFIG, MASTER_KUBELET_CA, PULL_SECRET_PATH] as const;
+
 /** What a master's config is made of. */
 export interface MasterInputs {
     config: ClusterConfig;
     node: NodeConfig;
     /** kube-proxy, by path (StaticPods.files). */
     manifests: Record<string, string>;
-    /** kubelet bootstrap kubeconfig and CAs, by path (ClusterPki.nodeFiles.masters). */
-    pki: Record<string, NodeFile>;
-    pullSecret: string;
-    /** A machine-config-operator-rendered master config to merge under ours, if the stack points to one. */
-    mco?: IgnitionConfig;
+    /** root-ca's certificate (PEM): the machine-config-server's certificate is signed by it. */
+    rootCa: string;
 }
 
 /**
- * A master's Ignition config: hostname, static address, kube-proxy, the
- * kubelet bootstrap kubeconfig and CAs, the pull secret. With an MCO-rendered config the two are
- * merged by path, ours winning (no duplicate entries); without one it is complete on its own.
+ * A master's Ignition config: a pointer, as openshift-install's `master.ign`
+ * (openshift/installer pkg/asset/ignition/machine, release-4.18), that merges what the
+ * machine-config-server serves at `https://api-int.<cluster domain>:22623/config/master`
+ * (kubelet.service, CRI-O, OVS and NetworkManager plumbing, the kubelet bootstrap kubeconfig,
+ * the node annotations the machine-config-daemon needs) and trusts root-ca for that fetch, plus
+ * this project's per-node files, none of which the server serves: the hostname, the static
+ * address and kube-proxy (until OVN-Kubernetes takes the services over), and the core user's
+ * SSH keys. Ignition merges the served config as a child of this one: for a path both define
+ * the child's contents and mode win, units merge field by field (measured with Ignition 2.14),
+ * so nothing of ours may share a path with the server's (MCS_SERVED_PATHS).
  * @throws Error if two of our entries share a path.
  */
 export function masterIgnition(i: MasterInputs): IgnitionConfig {
-    const ours = ignitionConfig({
-        sshKeys: i.config.sshKeys,
+    const c = i.config;
+    return ignitionConfig({
+        sshKeys: c.sshKeys,
+        merge: [machineConfigServerUrl(c, "master")],
+        certificateAuthorities: [i.rootCa],
         files: [
-            ...commonFiles(i.config, i.node, i.pullSecret),
+            // The FQDN, the name the kubelet registers; the machine-config-server writes no
+            // /etc/hostname (its node-valid-hostname.service only checks one is set).
+            file("/etc/hostname", `${fqdn(c, i.node)}\n`, 0o644),
+            file(NM_KEYFILE, nmKeyfile(c, i.node), 0o600),
             ...Object.entries(i.manifests).map(([path, text]) => file(path, text, 0o644)),
-            ...fromMap(i.pki),
         ],
         directories: [directory(STATIC_POD_DIR, 0o755)],
     });
-    return i.mco ? mergeConfigs(i.mco, ours) : ours;
 }

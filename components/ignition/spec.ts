@@ -17,8 +17,17 @@ export interface IgnitionLink { path: string; target: string; hard: boolean; ove
 export interface IgnitionUnit { name: string; enabled?: boolean; contents?: string; dropins?: { name: string; contents: string }[] }
 export interface IgnitionUser { name: string; sshAuthorizedKeys?: string[] }
 
+/** An Ignition resource by URL: `data:`, `https:`, ... (spec 3.2.0 `resource`). */
+export interface IgnitionResource { source: string }
+
 export interface IgnitionConfig {
-    ignition: { version: string };
+    ignition: {
+        version: string;
+        /** Configs Ignition fetches and merges into this one (the child wins a path both define). */
+        config?: { merge?: IgnitionResource[] };
+        /** Extra CAs Ignition trusts for its HTTPS fetches (and only those: it keeps the system's too). */
+        security?: { tls?: { certificateAuthorities?: IgnitionResource[] } };
+    };
     passwd?: { users: IgnitionUser[] };
     storage?: { files?: IgnitionFile[]; directories?: IgnitionDirectory[]; links?: IgnitionLink[] };
     systemd?: { units: IgnitionUnit[] };
@@ -71,6 +80,10 @@ export interface ConfigParts {
     links?: IgnitionLink[];
     units?: IgnitionUnit[];
     sshKeys?: string[];
+    /** URLs of configs to merge into this one (`ignition.config.merge`), in order. */
+    merge?: string[];
+    /** PEM certificates Ignition trusts for HTTPS fetches (`ignition.security.tls.certificateAuthorities`), as data URLs. */
+    certificateAuthorities?: string[];
 }
 
 /**
@@ -98,43 +111,15 @@ export function ignitionConfig(p: ConfigParts): IgnitionConfig {
         if (names.has(u.name)) throw new Error(`Ignition config has two units named ${u.name}`);
         names.add(u.name);
     }
+    const dataUrl = (pem: string) => `data:text/plain;charset=utf-8;base64,${Buffer.from(pem, "utf8").toString("base64")}`;
     return {
-        ignition: { version: IGNITION_VERSION },
+        ignition: {
+            version: IGNITION_VERSION,
+            ...(p.merge?.length ? { config: { merge: p.merge.map((source) => ({ source })) } } : {}),
+            ...(p.certificateAuthorities?.length ? { security: { tls: { certificateAuthorities: p.certificateAuthorities.map((pem) => ({ source: dataUrl(pem) })) } } } : {}),
+        },
         passwd: { users: [{ name: "core", sshAuthorizedKeys: p.sshKeys ?? [] }] },
         storage: { files, directories, links },
         systemd: { units },
-    };
-}
-
-/**
- * Merges our config over a base one (an MCO-rendered config), by path and by unit name: where
- * both have an entry, ours wins, so the result never holds duplicates (Ignition rejects them;
- * appending, as the tutorial does, can produce them). The `core` user's SSH keys are ours.
- * The result keeps the newer of the two spec versions (MCO may emit 3.4.0; our entries are
- * valid in every 3.x).
- */
-export function mergeConfigs(base: IgnitionConfig, ours: IgnitionConfig): IgnitionConfig {
-    const mergeBy = <T>(key: (x: T) => string, a: T[] = [], b: T[] = []) => {
-        const m = new Map(a.map((x) => [key(x), x]));
-        for (const x of b) m.set(key(x), x);
-        return [...m.values()];
-    };
-    const ourPaths = new Set([...(ours.storage?.files ?? []), ...(ours.storage?.directories ?? []), ...(ours.storage?.links ?? [])].map((x) => x.path));
-    // A base directory or link where we put a file (or the other way round) is dropped too.
-    const drop = <T extends { path: string }>(xs: T[] = []) => xs.filter((x) => !ourPaths.has(x.path));
-    const users = mergeBy((u: IgnitionUser) => u.name, base.passwd?.users, ours.passwd?.users);
-    const version = [base.ignition.version, ours.ignition.version].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).pop()!;
-    return {
-        ...base,
-        ignition: { ...base.ignition, version },
-        passwd: { ...base.passwd, users },
-        storage: {
-            ...base.storage,
-            ...Object.fromEntries((["files", "directories", "links"] as const)
-                .map((k) => [k, [...drop<{ path: string }>(base.storage?.[k]), ...(ours.storage?.[k] ?? [])]] as const)
-                // Leave out lists that neither config has, rather than adding empty ones.
-                .filter(([k, xs]) => xs.length > 0 || base.storage?.[k] !== undefined)),
-        },
-        systemd: { ...base.systemd, units: mergeBy((u: IgnitionUnit) => u.name, base.systemd?.units, ours.systemd?.units) },
     };
 }

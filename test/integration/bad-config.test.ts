@@ -29,15 +29,13 @@ const release = (patch: (r: any) => void) => { const r = clone(local.release); p
 // Not a real key: the shape of one, pasted by mistake.
 const PRIVATE_KEY = ["-----BEGIN OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", "-----END OPENSSH PRIVATE KEY-----"].join("\n");
 
-// Files the path cases point at: a crdsDir holding a directory named like a CRD, an
-// mcoMasterIgnition that is not JSON and one that is JSON but no Ignition config.
+// Files the path cases point at: a crdsDir holding a directory named like a CRD, and the file a
+// stack from before the pointer configs may still name as mcoMasterIgnition.
 const FIXTURES = fs.mkdtempSync(path.join(os.tmpdir(), "othw-badcfg-"));
 const CRDS_WITH_DIR = path.join(FIXTURES, "crds");
 fs.mkdirSync(path.join(CRDS_WITH_DIR, "0000_10_config-operator_01_infrastructures.crd.yaml"), { recursive: true });
-const MCO_NOT_JSON = path.join(FIXTURES, "mco.ign");
-fs.writeFileSync(MCO_NOT_JSON, "ignition: {version: 3.2.0}\n");
-const MCO_NOT_IGNITION = path.join(FIXTURES, "mco.json");
-fs.writeFileSync(MCO_NOT_IGNITION, JSON.stringify({ kind: "MachineConfig" }));
+const MCO_MASTER = path.join(FIXTURES, "mco.json");
+fs.writeFileSync(MCO_MASTER, JSON.stringify({ ignition: { version: "3.2.0" } }));
 
 interface Case {
     /** What is wrong. */
@@ -180,8 +178,7 @@ const CASES: Case[] = [
     // The three former crashes (a JavaScript stack trace instead of a message).
     { what: "machine network too small for the default node addresses (was a RangeError)", config: { machineNetwork: `${NET}.0/28` }, key: "nodes.bootstrap.ip", fix: "is not set, and its default .100 lies outside machineNetwork" },
     { what: "a directory named *.yaml inside crdsDir (was EISDIR)", config: { crdsDir: CRDS_WITH_DIR }, key: "crdsDir", fix: "is not a regular file; crdsDir must hold CRD files only" },
-    { what: "mcoMasterIgnition that is not JSON (was a SyntaxError)", config: { mcoMasterIgnition: MCO_NOT_JSON }, key: "mcoMasterIgnition", fix: "is not JSON" },
-    { what: "mcoMasterIgnition that is JSON but no Ignition config", config: { mcoMasterIgnition: MCO_NOT_IGNITION }, key: "mcoMasterIgnition", fix: "is not an Ignition config (no \"ignition\": {\"version\": \"3.x.y\"})" },
+    { what: "mcoMasterIgnition, removed since the masters merge the machine-config-server's config", config: { mcoMasterIgnition: MCO_MASTER }, key: "mcoMasterIgnition", fix: "is no longer used: each master's Ignition now merges the machine-config-server's /config/master" },
 ];
 
 /** The stack config file's text for one case: the stack's encryption salt, BASE and the case. */

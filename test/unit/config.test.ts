@@ -109,6 +109,7 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
     ["osImage", { osImage: "/dev/null" }, /not a regular file/],
     ["osImage", { osImage: "test" }, /is a directory/],
     ["nodes.bootstrap.ip", { machineNetwork: "192.168.126.0/28" }, /its default .100 lies outside machineNetwork/],
+    ["mcoMasterIgnition", { mcoMasterIgnition: "mco.json" }, /no longer used: each master's Ignition now merges the machine-config-server's \/config\/master.*pulumi config rm mcoMasterIgnition/],
 ];
 for (const [key, raw, message] of bad) {
     test(`rejects bad ${key}: ${JSON.stringify(raw)}`, () => {

@@ -7,13 +7,13 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { ClusterConfig } from "../../components/config";
 import {
-    bootstrapIgnition, COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig, masterIgnition, mergeConfigs,
+    bootstrapIgnition, COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig, masterIgnition, MCS_SERVED_PATHS,
 } from "../../components/ignition";
 import { bootstrapManifests, masterManifests } from "../../components/static-pods";
 import { operatorInputManifests, toYaml } from "../../components/manifests";
 import { standInPki } from "../support/pki-stand-in";
 import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki";
-import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, SECRETS_MOUNT } from "../../components/node-paths";
+import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, SECRETS_MOUNT } from "../../components/node-paths";
 import { localConfig, ROOT } from "../support/config";
 
 const SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXJ7Ux28cIGj4b21XFKFX+JFSShGnidLAvzfvMe9G95 test";
@@ -39,14 +39,17 @@ function operatorInputs(c: ClusterConfig): Record<string, { content: string; mod
         .map(([f, objects]) => [`/opt/openshift/manifests/${f}`, { content: toYaml(objects), mode: 0o600 }]));
 }
 
-function render(c: ClusterConfig, crds: Record<string, string> = {}, mco?: IgnitionConfig) {
+/** A stand-in for root-ca's certificate: the unit tests check where it goes, not its cryptography. */
+const ROOT_CA = "-----BEGIN CERTIFICATE-----\nstand-in for root-ca\n-----END CERTIFICATE-----\n";
+
+function render(c: ClusterConfig, crds: Record<string, string> = {}) {
     const pki = pkiFiles(c);
     const text = (m: Record<string, object[]>) => Object.fromEntries(Object.entries(m).map(([p, o]) => [p, toYaml(o)]));
     const configs: Record<string, IgnitionConfig> = {
         [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: { ...pki[c.nodes.bootstrap.name], ...operatorInputs(c) }, pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds }),
     };
     for (const m of c.nodes.masters) {
-        configs[m.name] = masterIgnition({ config: c, node: m, manifests: text(masterManifests(c)), pki: pki.masters, pullSecret: '{"auths":{}}', mco });
+        configs[m.name] = masterIgnition({ config: c, node: m, manifests: text(masterManifests(c)), rootCa: ROOT_CA });
     }
     return configs;
 }
@@ -61,11 +64,10 @@ const other = localConfig({
 
 test("ignition-validate accepts every config, for the local stack and for other CIDRs and domain", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ign-"));
-    const mco = JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/mco-master.ign"), "utf8"));
     const crds = { "0000_10_config-operator_01_infrastructure.crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n" };
     let n = 0;
-    for (const [label, c, extra] of [["local", local, {}], ["other", other, { crds, mco }]] as const) {
-        for (const [node, cfg] of Object.entries(render(c, (extra as any).crds, (extra as any).mco))) {
+    for (const [label, c, extra] of [["local", local, {}], ["other", other, { crds }]] as const) {
+        for (const [node, cfg] of Object.entries(render(c, (extra as any).crds))) {
             const f = path.join(dir, `${label}-${node}.ign`);
             fs.writeFileSync(f, JSON.stringify(cfg));
             const r = spawnSync("ignition-validate", [f], { encoding: "utf8" });
@@ -159,38 +161,44 @@ test("bootstrap: every file a static pod, unit or script refers to is in the con
     for (const r of referenced) assert.ok(f[r] || r === "/usr/bin/kubelet", `referenced but missing: ${r}`);
 });
 
-test("masters: hostname, address, kube-proxy, bootstrap kubeconfig and CAs; no bootstrap secrets", () => {
-    const configs = render(local);
-    for (const [i, m] of local.nodes.masters.entries()) {
-        const cfg = configs[m.name];
-        const f = files(cfg);
-        assert.equal(fileText(f["/etc/hostname"]), `master-${i}.othw.lab.local\n`);
-        assert.match(fileText(f["/etc/NetworkManager/system-connections/machine-network.nmconnection"]), new RegExp(`addresses=${m.ip.replace(/\./g, "\\.")}/24`));
-        assert.equal(f["/etc/kubernetes/manifests/kube-proxy.yaml"].mode, 0o644);
-        assert.equal(YAML.parse(fileText(f["/etc/kubernetes/manifests/kube-proxy.yaml"])).metadata.name, "kube-proxy");
-        assert.equal(f[MASTER_BOOTSTRAP_KUBECONFIG].mode, 0o600);
-        assert.equal(f["/etc/kubernetes/kubelet-ca.crt"].mode, 0o644);
-        assert.ok(!Object.keys(f).some((p) => p.startsWith(BOOTSTRAP_SECRETS_DIR) || p.endsWith(".key")), "no keys on masters");
-        assert.deepEqual(cfg.passwd!.users[0].sshAuthorizedKeys, [SSH]);
+/** What a real 4.18 bootstrap machine-config-server serves for /config/master (../shared/fixtures). */
+const MCS_MASTER = path.join(ROOT, "..", "shared", "fixtures", "mco-4.18-master", "mco-master-rendered-3.2.json");
+
+test("masters: a pointer to the machine-config-server trusting root-ca, plus hostname, address, kube-proxy and SSH keys", () => {
+    for (const [c, domain] of [[local, "othw.lab.local"], [other, "lab.example.net"]] as const) {
+        const configs = render(c);
+        for (const [i, m] of c.nodes.masters.entries()) {
+            const cfg = configs[m.name];
+            // openshift-install's master.ign: merge /config/master from api-int:22623, root-ca as the only extra CA.
+            assert.deepEqual(cfg.ignition.config, { merge: [{ source: `https://api-int.${domain}:22623/config/master` }] });
+            const cas = cfg.ignition.security!.tls!.certificateAuthorities!;
+            assert.equal(cas.length, 1);
+            assert.equal(fileText({ path: "ca", mode: 0, overwrite: true, contents: { source: cas[0].source } }), ROOT_CA);
+            assert.match(cas[0].source, /^data:text\/plain;charset=utf-8;base64,/);
+            const f = files(cfg);
+            assert.deepEqual(Object.keys(f).sort(), ["/etc/NetworkManager/system-connections/machine-network.nmconnection", "/etc/hostname", "/etc/kubernetes/manifests/kube-proxy.yaml"]);
+            assert.equal(fileText(f["/etc/hostname"]), `master-${i}.${domain}\n`);
+            assert.match(fileText(f["/etc/NetworkManager/system-connections/machine-network.nmconnection"]), new RegExp(`addresses=${m.ip.replace(/\./g, "\\.")}/`));
+            assert.equal(f["/etc/NetworkManager/system-connections/machine-network.nmconnection"].mode, 0o600);
+            assert.equal(f["/etc/kubernetes/manifests/kube-proxy.yaml"].mode, 0o644);
+            assert.equal(YAML.parse(fileText(f["/etc/kubernetes/manifests/kube-proxy.yaml"])).metadata.name, "kube-proxy");
+            assert.deepEqual(cfg.passwd!.users, [{ name: "core", sshAuthorizedKeys: [SSH] }]);
+            assert.ok(!JSON.stringify(cfg).includes("PRIVATE KEY"), "no key in a pointer config");
+        }
     }
 });
 
-test("an MCO-rendered config merges under a master's by path: ours wins, nothing is duplicated, MCO's units stay", () => {
-    // MCO 4.14+ may emit spec 3.4.0 (which Debian's ignition-validate 2.14 cannot check, so the
-    // fixture itself says 3.2.0); the merge keeps the newer version.
-    const mco = { ...JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/mco-master.ign"), "utf8")), ignition: { version: "3.4.0" } };
-    const merged = render(local, {}, mco)["master-0"];
-    const paths = merged.storage!.files!.map((f) => f.path);
-    assert.equal(new Set(paths).size, paths.length, "no duplicate paths");
-    const f = files(merged);
-    assert.equal(fileText(f["/var/lib/kubelet/config.json"]), '{"auths":{}}', "our pull secret replaces MCO's");
-    assert.equal(fileText(f["/etc/kubernetes/kubeconfig"]), "stand-in for /etc/kubernetes/kubeconfig\n");
-    assert.ok(f["/etc/kubernetes/apiserver-url.env"], "MCO's own files stay");
-    assert.deepEqual(merged.systemd!.units.map((u) => u.name).sort(), ["kubelet.service", "ovs-configuration.service"]);
-    assert.equal(merged.ignition.version, "3.4.0");
-    assert.deepEqual(merged.passwd!.users, [{ name: "core", sshAuthorizedKeys: [SSH] }]);
-    assert.equal(merged.storage!.directories!.filter((d) => d.path === "/etc/kubernetes/manifests").length, 1);
-    assert.deepEqual(mergeConfigs(mco, mco), mco, "merging a config with itself changes nothing");
+test("masters: no path of the pointer is one the machine-config-server serves (the served config would win it)", () => {
+    const served = JSON.parse(fs.readFileSync(MCS_MASTER, "utf8")) as IgnitionConfig;
+    const servedPaths = new Set([...(served.storage?.files ?? []), ...(served.storage?.links ?? [])].map((x) => x.path));
+    const servedUnits = new Set((served.systemd?.units ?? []).map((u) => u.name));
+    assert.ok(servedPaths.size > 40 && servedUnits.has("kubelet.service"), "the fixture is the full master config");
+    for (const p of MCS_SERVED_PATHS) assert.ok(servedPaths.has(p), `the server serves ${p}`);
+    for (const m of local.nodes.masters) {
+        const cfg = render(local)[m.name];
+        for (const f of cfg.storage!.files!) assert.ok(!servedPaths.has(f.path), `${m.name}: ${f.path} is served by the machine-config-server too`);
+        for (const u of cfg.systemd!.units) assert.ok(!servedUnits.has(u.name), `${m.name}: unit ${u.name} is served too`);
+    }
 });
 
 test("bootkube.sh is rendered from the config and is valid bash", () => {
