@@ -26,6 +26,8 @@ const release = {
         hyperkube: tag("hyperkube"),
         kubeProxy: tag("kube-proxy"),
         pod: tag("pod"),
+        // bootkube.sh's MCO bootstrap render (the machine-config-server on the bootstrap node).
+        machineConfigOperator: tag("machine-config-operator"),
     },
 };
 process.stdout.write(`  # ${given} (${info.metadata.version}), from oc adm release info\n`);

@@ -4,6 +4,7 @@ import { KubeObject } from "../manifests";
 import { CLUSTER_MANIFESTS_DIR, kubeconfig, secret, BOOTSTRAP_SECRETS_DIR } from "../node-paths";
 import { crt, key, NODE_BOOTSTRAPPER_USER } from "../pki/catalogue";
 import { BOOTKUBE_DONE } from "./node-files";
+import { mcoBootstrapStep, mcoBootstrapTeardownStep } from "./mco-bootstrap";
 
 /** Where bootkube.sh finds the OpenShift CRDs. */
 export const CRDS_DIR = "/opt/openshift/crds";
@@ -28,8 +29,9 @@ export function bootkubeScript(c: ClusterConfig, infrastructure: KubeObject, crd
 # Rendered by openshift-hard-way for ${derived(c).clusterDomain}; do not edit on the node.
 #
 # The kubelet is already running the static pods (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, cluster-version-operator) from /etc/kubernetes/manifests. This script waits
-# for them, feeds the API server what the cluster-version-operator needs, and waits for the
+# kube-scheduler, cluster-version-operator) from /etc/kubernetes/manifests. This script first
+# renders and starts the machine-config-server the masters fetch their configs from, waits
+# for the static pods, feeds the API server what the cluster-version-operator needs, and waits for the
 # masters to join. systemd re-runs it on failure; it marks success in ${BOOTKUBE_DONE}.
 set -euo pipefail
 
@@ -57,6 +59,7 @@ wait_for() {
   done
   log "$name is ready"
 }
+${mcoBootstrapStep(c)}mco_bootstrap
 
 # 1. etcd answers on localhost:2379, checked with the API server's own etcd client certificate.
 wait_for etcd 300 curl -sf --cacert ${hostSecret(crt("etcd-ca-bundle"))} \\
@@ -189,7 +192,7 @@ masters_serve_api() {
   [ "$n" -ge 2 ]
 }
 wait_for "kube-apiserver on 2 masters" 3600 masters_serve_api
-
+${mcoBootstrapTeardownStep()}
 # 8. Bootstrap complete: kube-system/bootstrap says so (the signal cluster-etcd-operator and
 #    machine-config-operator wait for).
 mark_bootstrap_complete() {

@@ -11,6 +11,7 @@ import type { IgnitionConfig } from "./spec";
 
 export * from "./spec";
 export * from "./nodes";
+export * from "./mco-bootstrap";
 
 /** What IgnitionConfigs is built from: the outputs of the earlier stages. */
 export interface IgnitionInputs {

@@ -180,6 +180,10 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
         "05d-scheduler.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "Scheduler", metadata: { name: "cluster" }, spec: { mastersSchedulable: true, policy: { name: "" } } }],
         // The routes' domain (openshift-install pkg/asset/manifests/ingress.go).
         "05e-ingress.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "Ingress", metadata: { name: "cluster" }, spec: { domain: `apps.${clusterDomain(c)}` } }],
+        // No proxy: openshift-install writes this Proxy even then (pkg/asset/manifests/proxy.go,
+        // cluster-proxy-01-config.yaml), and machine-config-operator's bootstrap render refuses
+        // to run without one (pkg/operator/bootstrap.go, release-4.18: --proxy-config-file).
+        "05f-proxy.yaml": [{ apiVersion: "config.openshift.io/v1", kind: "Proxy", metadata: { name: "cluster" }, spec: {} }],
         // The network operator reads install-config from here.
         "05b-cluster-config-v1.yaml": [{
             apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cluster-config-v1", namespace: "kube-system" },

@@ -29,6 +29,7 @@ test("tools/release-info turns oc's release info into a valid release block", ()
     assert.equal(c.release.version, "4.18.0");
     assert.equal(c.release.image, `quay.io/openshift-release-dev/ocp-release@sha256:${"5b".repeat(32)}`);
     assert.equal(c.release.images.kubeProxy, `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${"b9".repeat(32)}`);
+    assert.equal(c.release.images.machineConfigOperator, `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${"c9".repeat(32)}`);
 });
 
 test("tools/release-info fails on a release without a needed image", () => {
