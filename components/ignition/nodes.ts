@@ -21,6 +21,9 @@ export interface BootstrapInputs {
     crds: Record<string, string>;
 }
 
+/** Where podman finds the pull secret as root on the bootstrap node. */
+export const PODMAN_AUTH_PATH = "/root/.docker/config.json";
+
 /** The bootstrap node's hostname, static address and pull secret. */
 function commonFiles(c: ClusterConfig, n: NodeConfig, pullSecret: string): IgnitionFile[] {
     return [
@@ -50,6 +53,9 @@ export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
         files: [
             ...commonFiles(c, c.nodes.bootstrap, i.pullSecret),
             file("/etc/crio/crio.conf.d/00-pause.conf", crioPauseConf(c), 0o644),
+            // podman's (bootkube.sh's MCO bootstrap render pulls the release and MCO images), as
+            // openshift-install writes it (data/data/bootstrap/files/root/.docker/config.json).
+            file(PODMAN_AUTH_PATH, i.pullSecret, 0o600),
             file(BOOTSTRAP_KUBELET_CONFIG, bootstrapKubeletConfig(), 0o644),
             ...Object.entries(i.manifests).map(([path, text]) => file(path, text, 0o644)),
             // Holds the pull secret, so it is rendered here, inside the secret config, and not

@@ -120,6 +120,7 @@ test("bootstrap: every static pod, manifest, certificate, key and kubeconfig at 
     assert.equal(mode("/usr/local/bin/bootkube.sh"), 0o755);
     assert.equal(mode("/etc/NetworkManager/system-connections/machine-network.nmconnection"), 0o600);
     assert.equal(mode("/var/lib/kubelet/config.json"), 0o600);
+    assert.equal(mode("/root/.docker/config.json"), 0o600, "podman's pull secret");
     assert.equal(mode("/opt/openshift/manifests/06-pull-secret.yaml"), 0o600);
     for (const op of ["etcd-operator", "kube-apiserver-operator", "kube-controller-manager-operator", "machine-config-operator", "kubeadmin-password-secret"]) {
         assert.equal(mode(`/opt/openshift/manifests/06-${op}.yaml`), 0o600, op);
