@@ -36,6 +36,7 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
             pki: this.pki.nodeFiles,
             operatorInputs: this.staticPods.operatorInputs,
             rootCa: this.pki.certs["root-ca"].certPem,
+            bootstrapSshKey: this.pki.bootstrapSshPublicKey,
             pullSecret: loadPullSecret(),
             dependsOn: [this.staticPods.resource],
         }, { parent: this });

@@ -23,6 +23,8 @@ export interface IgnitionInputs {
     operatorInputs: pulumi.Output<Record<string, NodeFileContent>>;
     /** root-ca's certificate (PEM): the masters' pointer configs trust it for the machine-config-server. */
     rootCa: pulumi.Output<string>;
+    /** The bootstrap-ssh public key: the core user's on the bootstrap node only. */
+    bootstrapSshKey: pulumi.Output<string>;
     /** The pull secret (secret). */
     pullSecret: pulumi.Output<string>;
     /** Resources the configs must wait for (the rendered manifests). */
@@ -59,8 +61,8 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
         const json = (c: IgnitionConfig) => JSON.stringify(c);
 
         const boot = config.nodes.bootstrap.name;
-        this.configs[boot] = pulumi.secret(pulumi.all([inputs.pki, inputs.operatorInputs, inputs.pullSecret]).apply(([pki, operatorInputs, pullSecret]) =>
-            json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], pki: { ...(pki[boot] ?? {}), ...operatorInputs }, pullSecret, crds }))));
+        this.configs[boot] = pulumi.secret(pulumi.all([inputs.pki, inputs.operatorInputs, inputs.pullSecret, inputs.bootstrapSshKey]).apply(([pki, operatorInputs, pullSecret, bootstrapSshKey]) =>
+            json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], pki: { ...(pki[boot] ?? {}), ...operatorInputs }, pullSecret, crds, bootstrapSshKey }))));
         for (const m of config.nodes.masters) {
             // No secret inside (the pointer carries only root-ca's certificate, the SSH keys and
             // per-node files), but kept secret like every node's config.

@@ -19,6 +19,8 @@ export interface BootstrapInputs {
     pullSecret: string;
     /** OpenShift CRDs by file name; empty when the stack sets no crdsDir. */
     crds: Record<string, string>;
+    /** The bootstrap-ssh public key (tools/wait-for's gather logs in with it), added to the stack's SSH keys; optional. */
+    bootstrapSshKey?: string;
 }
 
 /** Where podman finds the pull secret as root on the bootstrap node. */
@@ -49,7 +51,8 @@ export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
     const featureGate = clusterManifests(c)["05a-featuregate.yaml"][0];
     const crdFiles = Object.entries(i.crds).map(([name, text]) => file(`${CRDS_DIR}/${name}`, text, 0o644));
     return ignitionConfig({
-        sshKeys: c.sshKeys,
+        // openshift-install's bootstrap.ign: the install-config's key and bootstrap-ssh's.
+        sshKeys: [...c.sshKeys, ...(i.bootstrapSshKey ? [i.bootstrapSshKey] : [])],
         files: [
             ...commonFiles(c, c.nodes.bootstrap, i.pullSecret),
             file("/etc/crio/crio.conf.d/00-pause.conf", crioPauseConf(c), 0o644),

@@ -94,6 +94,8 @@ export class ClusterPki extends pulumi.ComponentResource {
     readonly material: pulumi.Output<PkiMaterial>;
     /** Every file the nodes get from the PKI, by node name ("masters" for every master) and path; secret. */
     readonly nodeFiles: pulumi.Output<NodeFileMap>;
+    /** The bootstrap-ssh public key (OpenSSH `ssh-ed25519 AAAA...`): the core user's on the bootstrap node only. */
+    readonly bootstrapSshPublicKey: pulumi.Output<string>;
     /** The asset-directory files `assets/<stack>/tls/*` and `auth/*` (keys: e.g. `tls/admin-kubeconfig-client.key`), one resource. */
     readonly assets: RenderedFiles;
 
@@ -137,6 +139,12 @@ export class ClusterPki extends pulumi.ComponentResource {
             const k = newKey(kp);
             this.keyPairs[kp] = { keyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem };
         }
+        // openshift-install's bootstrap-ssh key (pkg/asset/tls/bootstrapsshkeypair.go): the core
+        // user's key on the bootstrap node only, so that tools/wait-for can gather its logs
+        // when bootstrapping fails. Never on a master.
+        const sshKey = new tls.PrivateKey("bootstrap-ssh-key", { algorithm: "ED25519" }, parent);
+        this.bootstrapSshPublicKey = sshKey.publicKeyOpenssh.apply((k) => k.trim());
+        const bootstrapSshPrivateKey = pulumi.secret(sshKey.privateKeyOpenssh);
         // The kubeadmin password's seed: a generated key is the one secret, random, generated-once
         // value the stack's providers offer (@pulumi/random is not among them); the password and
         // its hash are derived from it, so both stay stable until the seed is replaced.
@@ -175,6 +183,9 @@ export class ClusterPki extends pulumi.ComponentResource {
                 content: this.kubeconfigs[e.name], secret: true,
             });
         }
+        // The bootstrap-ssh key pair, as tools/wait-for's gather reads it.
+        files.push({ to: [], asset: "tls/bootstrap-ssh.key", content: bootstrapSshPrivateKey, secret: true });
+        files.push({ to: [], asset: "tls/bootstrap-ssh.pub", content: this.bootstrapSshPublicKey.apply((k) => `${k}\n`), secret: false });
         // openshift-install's auth/kubeadmin-password: the password alone, no newline.
         files.push({ to: [], asset: "auth/kubeadmin-password", content: this.kubeadminPassword, secret: true });
 

@@ -58,10 +58,10 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     const first = await timed("preview (new stack)", () => stack.preview());
     const RESOURCES = first.changeSummary.create ?? 0;
     assert.deepEqual(Object.keys(first.changeSummary), ["create"], "a new stack only creates");
-    // The stack, 5 components, the libvirt provider; 93 tls (37 keys: 12 signers, 22 leaves, 2 key
-    // pairs and the kubeadmin password's seed; 12 self-signed and 22 signed certificates, 22 CSRs);
+    // The stack, 5 components, the libvirt provider; 94 tls (38 keys: 12 signers, 22 leaves, 2 key
+    // pairs, the kubeadmin password's seed and bootstrap-ssh; 12 self-signed and 22 signed certificates, 22 CSRs);
     // 3 asset sets; network, pool, 5 volumes, 4 Ignition volumes, 4 domains.
-    assert.equal(RESOURCES, 1 + 5 + 1 + 93 + 3 + 15, "the whole cluster is planned");
+    assert.equal(RESOURCES, 1 + 5 + 1 + 94 + 3 + 15, "the whole cluster is planned");
     assert.equal(virsh("net-info", prefix), null, "preview must not create the network");
     assert.equal(fs.existsSync(assets), false, "preview must not write assets");
 

@@ -17,6 +17,8 @@ import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, SECRETS_MOUNT } from "../../com
 import { localConfig, ROOT } from "../support/config";
 
 const SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXJ7Ux28cIGj4b21XFKFX+JFSShGnidLAvzfvMe9G95 test";
+/** A stand-in bootstrap-ssh public key. */
+const BOOTSTRAP_SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBootstrapSshStandInKeyForTheTestsOnly0000 bootstrap-ssh";
 
 /** The PKI's node files with stand-in contents, laid out exactly as ClusterPki lays them out. */
 function pkiFiles(c: ClusterConfig): Record<string, Record<string, { content: string; mode: number }>> {
@@ -46,7 +48,7 @@ function render(c: ClusterConfig, crds: Record<string, string> = {}) {
     const pki = pkiFiles(c);
     const text = (m: Record<string, object[]>) => Object.fromEntries(Object.entries(m).map(([p, o]) => [p, toYaml(o)]));
     const configs: Record<string, IgnitionConfig> = {
-        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: { ...pki[c.nodes.bootstrap.name], ...operatorInputs(c) }, pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds }),
+        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: { ...pki[c.nodes.bootstrap.name], ...operatorInputs(c) }, pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds, bootstrapSshKey: BOOTSTRAP_SSH }),
     };
     for (const m of c.nodes.masters) {
         configs[m.name] = masterIgnition({ config: c, node: m, manifests: text(masterManifests(c)), rootCa: ROOT_CA });
@@ -131,7 +133,7 @@ test("bootstrap: every static pod, manifest, certificate, key and kubeconfig at 
     for (const x of cfg.storage!.files!) {
         if (/PRIVATE KEY|client-key-data/.test(fileText(x))) assert.equal(x.mode, 0o600, x.path);
     }
-    assert.deepEqual(cfg.passwd!.users, [{ name: "core", sshAuthorizedKeys: [SSH] }]);
+    assert.deepEqual(cfg.passwd!.users, [{ name: "core", sshAuthorizedKeys: [SSH, BOOTSTRAP_SSH] }], "the stack's key and bootstrap-ssh");
     assert.deepEqual(cfg.systemd!.units.map((u) => [u.name, u.enabled]), [["bootkube.service", true], ["kubelet.service", true]]);
     const dirs = Object.fromEntries(cfg.storage!.directories!.map((d) => [d.path, d.mode]));
     assert.equal(dirs[BOOTSTRAP_SECRETS_DIR], 0o700);

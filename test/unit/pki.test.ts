@@ -33,6 +33,8 @@ pulumi.runtime.setMocks({
         if (args.type === "tls:index/privateKey:PrivateKey") {
             state.privateKeyPem = `KEY(${args.name})`;
             state.publicKeyPem = `PUB(${args.name})`;
+            state.publicKeyOpenssh = `ssh-ed25519 PUB(${args.name})\n`;
+            state.privateKeyOpenssh = `OPENSSH KEY(${args.name})`;
         }
         if (args.type === "tls:index/certRequest:CertRequest") state.certRequestPem = `CSR(${args.name})`;
         if (args.type.endsWith("SelfSignedCert") || args.type.endsWith("LocallySignedCert")) {
@@ -113,8 +115,10 @@ test("ClusterPki wires every certificate to its signer, key and CSR", async () =
     const keys = of("privateKey:PrivateKey");
     assert.equal(cat.signers.length, 12);
     assert.equal(cat.leaves.length, 13 + 3 + 3 * 2, "13 fixed leaves, the bootstrap's 3 etcd certificates, 2 per master");
-    assert.equal(keys.length, 12 + 22 + 2 + 1, "12 signers, 22 leaves, 2 key pairs, the kubeadmin password's seed");
-    for (const k of keys.filter((k) => k.name !== "kubeadmin-password-seed")) assert.deepEqual([k.inputs.algorithm, k.inputs.rsaBits], ["RSA", 3072], k.name);
+    assert.equal(keys.length, 12 + 22 + 2 + 1 + 1, "12 signers, 22 leaves, 2 key pairs, the kubeadmin password's seed, bootstrap-ssh");
+    assert.equal(keys.find((k) => k.name === "bootstrap-ssh-key")?.inputs.algorithm, "ED25519");
+    assert.equal(await value(pki.bootstrapSshPublicKey), "ssh-ed25519 PUB(bootstrap-ssh-key)");
+    for (const k of keys.filter((k) => !["kubeadmin-password-seed", "bootstrap-ssh-key"].includes(k.name))) assert.deepEqual([k.inputs.algorithm, k.inputs.rsaBits], ["RSA", 3072], k.name);
 
     const selfSigned = of("selfSignedCert:SelfSignedCert");
     assert.deepEqual(selfSigned.map((s) => s.name).sort(), cat.signers.map((s) => s.name).sort(), "every signer is self-signed");
@@ -194,7 +198,8 @@ test("ClusterPki wires every certificate to its signer, key and CSR", async () =
     assert.equal(assets.inputs.root, "assets/local");
     const paths = Object.keys(assets.inputs).filter((k) => k !== "root" && !k.startsWith("__"));
     const secretFiles = paths.filter((p) => /\.key$|kubeconfig$|kubeadmin-password$/.test(p));
-    assert.equal(secretFiles.length, 12 + 22 + 2 + 5 + 1, "in the asset directory: every signer key, leaf key, key-pair key, 5 kubeconfigs, the kubeadmin password");
+    assert.equal(secretFiles.length, 12 + 22 + 2 + 1 + 5 + 1, "in the asset directory: every signer key, leaf key, key-pair key, bootstrap-ssh.key, 5 kubeconfigs, the kubeadmin password");
+    assert.ok(paths.includes("tls/bootstrap-ssh.key") && paths.includes("tls/bootstrap-ssh.pub"));
     for (const p of paths) {
         const secret = secretFiles.includes(p);
         assert.equal(assets.inputs[p].mode, secret ? 0o600 : 0o644, p);
