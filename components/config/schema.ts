@@ -306,7 +306,7 @@ export const rawConfigSchema = obj({
         if (v !== undefined) ctx.addIssue({ code: "custom", message: "is no longer used: each master's Ignition now merges the machine-config-server's /config/master (the bootstrap node runs it); remove the key (pulumi config rm mcoMasterIgnition)" });
     }).optional(), { default: "(removed)", meaning: "a stack that still sets it is refused: the masters now merge the machine-config-server's config (see \"Ignition and the VMs\")" }),
     bootstrap: doc(z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: (iss) => `${JSON.stringify(iss.input)} must be true or false` })).default(true),
-        { default: "`true`", meaning: "`false` removes the bootstrap node's VM, disk, Ignition volume and DNS records (the pivot)" }),
+        { default: "`true`", meaning: "`false` removes the bootstrap node's VM, disk, Ignition volume and DNS records (the pivot; it has no DHCP reservation, so the network and the masters stay untouched); api-int then round-robins over the masters, whose machine-config-server serves :22623" }),
     osImage: doc(checked(str("is missing: set the path or URL of an RHCOS QEMU qcow2 (pulumi config set osImage /var/lib/libvirt/images/rhcos-qemu.x86_64.qcow2), or `blank` for empty disks as the local stack does"), osImageProblem),
         { default: "(required)", meaning: "path (a regular file) or http(s) URL of an RHCOS QEMU qcow2, uploaded once as the base volume; `blank` for empty disks (the `local` stack)" }),
     vm: obj({

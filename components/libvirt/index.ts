@@ -31,24 +31,32 @@ export function appsDnsmasqOptions(c: ClusterConfig): { optionName: string; opti
 }
 
 /**
- * The network's DHCP reservations, MAC → IP → name, one per node of the cluster, the bootstrap
- * node's included whether or not it exists (a fixed MAC per node, so a node keeps its address; openshift-install's
- * libvirt platform reserved them through each domain's `network_interface.addresses`).
+ * The network's DHCP reservations, MAC → IP → name, one per master: what a master's initramfs
+ * gets its address and name from when it brings the network up to fetch its pointer config from
+ * the machine-config-server (openshift-install's libvirt platform reserved them through each
+ * domain's `network_interface.addresses`).
+ *
+ * The bootstrap node has none, so `bootstrap: false` changes nothing in the network and the
+ * pivot leaves no reservation behind: it needs no DHCP at any stage. Its Ignition config comes
+ * through fw_cfg and has no remote resource, so its initramfs never brings the network up
+ * (Ignition's fetch-offline stage), and the booted system takes the static address of its
+ * NetworkManager keyfile, the name of its /etc/hostname, and its DNS records from
+ * {@link dnsHosts}, which the provider updates live. (The other way, a reservation added and
+ * removed with a live `virsh net-update`, needs a resource that runs it: the provider's domain
+ * adds one but never removes it.)
  *
  * They are written into the network's definition as libvirt's own
  * `<ip><dhcp><host mac=… name=… ip=…/>` elements, by an XSLT stylesheet over the XML the provider
  * generates (provider v0.7.6 has no field for them; it runs `xsltproc`). Reserving through the
  * domains instead costs one `virsh net-update` per domain, each of which restarts the network's
  * dnsmasq and holds libvirtd's network lock while the other domains wait to start: ~2 s of every
- * `pulumi up` (measured by tools/bench). Keeping the bootstrap node's reservation lets `bootstrap: false` leave
- * the network (and so the masters attached to it) untouched; the address stays the bootstrap
- * node's.
+ * `pulumi up` (measured by tools/bench).
  * @returns an XSLT 1.0 stylesheet: the provider's network XML, unchanged, plus the `<host>` elements
  *   in its IPv4 `<dhcp>` element. The values come validated from the config (MAC, IPv4 address,
  *   DNS label), so none needs XML escaping.
  */
 export function dhcpReservationsXslt(c: ClusterConfig): string {
-    const hosts = [c.nodes.bootstrap, ...c.nodes.masters]
+    const hosts = c.nodes.masters
         .map((n) => `        <host mac="${n.mac}" name="${n.name}" ip="${n.ip}"/>`);
     return [
         `<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">`,
@@ -228,7 +236,7 @@ export class LibvirtCluster extends pulumi.ComponentResource {
             addresses: [config.machineNetwork],
             dns: { enabled: true, localOnly: true, hosts: dnsHosts(config) },
             dnsmasqOptions: { options: appsDnsmasqOptions(config) },
-            // DHCP reservations MAC → IP → name for every node (a change replaces the network), and the owner mark.
+            // DHCP reservations MAC → IP → name for the masters (a change replaces the network), and the owner mark.
             xml: { xslt: dhcpReservationsXslt(config) },
             autostart: true,
         }, {

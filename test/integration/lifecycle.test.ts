@@ -81,9 +81,12 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
     const netXml = virsh("net-dumpxml", prefix) ?? "";
     assert.match(netXml, new RegExp(`<ip family='ipv4' address='${NET}\\.1' prefix='24'>`));
     assert.match(netXml, /<domain name='it\.lab\.local' localOnly='yes'\/>/);
-    // DHCP reservations, in the network's own definition: MAC → IP → name for every node.
-    for (const n of up.outputs.nodes.value as { name: string; ip: string; mac: string }[]) {
-        assert.match(netXml, new RegExp(`<host mac='${n.mac}' name='${n.name}' ip='${n.ip.replace(/\./g, "\\.")}'/>`), `${n.name} has its reservation`);
+    // DHCP reservations, in the network's own definition: MAC → IP → name for every master; the
+    // bootstrap node needs none (static address, Ignition over fw_cfg).
+    for (const n of up.outputs.nodes.value as { name: string; ip: string; mac: string; role: string }[]) {
+        const reservation = new RegExp(`<host mac='${n.mac}' name='${n.name}' ip='${n.ip.replace(/\./g, "\\.")}'/>`);
+        if (n.role === "bootstrap") assert.doesNotMatch(netXml, new RegExp(`<host mac='${n.mac}'`), "the bootstrap node has no reservation");
+        else assert.match(netXml, reservation, `${n.name} has its reservation`);
     }
     assert.match(virsh("pool-info", prefix) ?? "", /State:\s+running/);
     const vols = (virsh("vol-list", prefix) ?? "").split("\n").map((l) => l.trim().split(/\s+/)[0]).filter((n) => n.startsWith(prefix)).sort();
@@ -169,12 +172,20 @@ test("the local path: preview, up, no drift, one-flag change, drift repair, pivo
 
     // The pivot: bootstrap: false removes exactly the bootstrap node's objects and records.
     const before = Object.fromEntries(NODES.slice(1).map((m) => [m, domainUuid(`${prefix}_${m}`)]));
+    const netUuid = virsh("net-uuid", prefix);
+    // The QEMU process of each master (libvirtd's pid file): the same one after the pivot means never restarted.
+    const qemuPid = (m: string) => { try { return fs.readFileSync(`/run/libvirt/qemu/${prefix}_${m}.pid`, "utf8").trim(); } catch { return undefined; } };
+    const pids = Object.fromEntries(NODES.slice(1).map((m) => [m, qemuPid(m)]));
+    const bootstrapMac = (up.outputs.nodes.value as { role: string; mac: string }[]).find((n) => n.role === "bootstrap")!.mac;
     await stack.setConfig("openshift-hard-way:bootstrap", { value: "false" });
     await timed("up (bootstrap: false)", () => stack.up());
     assert.equal(virsh("dominfo", `${prefix}_bootstrap`), null, "bootstrap VM gone");
     assert.equal(virsh("vol-info", "--pool", prefix, `${prefix}_bootstrap.qcow2`), null, "its disk gone");
     assert.equal(virsh("vol-info", "--pool", prefix, `${prefix}_bootstrap.ign`), null, "its Ignition volume gone");
     for (const m of NODES.slice(1)) assert.equal(domainUuid(`${prefix}_${m}`), before[m], `${m} untouched by the pivot`);
+    for (const m of NODES.slice(1)) assert.equal(qemuPid(m), pids[m], `${m} never restarted (same QEMU process)`);
+    assert.equal(virsh("net-uuid", prefix), netUuid, "the network is the same one (the pivot changes only its DNS records, live)");
+    assert.doesNotMatch(virsh("net-dumpxml", prefix) ?? "", new RegExp(`<host mac='${bootstrapMac}'`), "no DHCP reservation of the bootstrap node's");
     assert.deepEqual(await resolve(gw, "api.it.lab.local"), all.slice(1));
     assert.deepEqual(await resolve(gw, "bootstrap.it.lab.local"), []);
 

@@ -63,7 +63,7 @@ test("DNS: node names, api/api-int round-robin over bootstrap and masters, etcd-
     assert.deepEqual(after, hosts.filter((h) => h.ip !== "10.20.0.100"));
 });
 
-test("DHCP reservations: xsltproc adds one <host> per node, the bootstrap node's even after the pivot, and keeps the rest", () => {
+test("DHCP reservations: xsltproc adds one <host> per master, none for the bootstrap node (before or after the pivot), and keeps the rest", () => {
     // What the provider generates for the network (trimmed), through the stylesheet with the
     // same xsltproc the provider runs.
     const generated = `<network><name>n</name><dns enable="yes"><host ip="10.20.0.100"><hostname>api</hostname></host></dns>` +
@@ -77,7 +77,7 @@ test("DHCP reservations: xsltproc adds one <host> per node, the bootstrap node's
         fs.rmSync(dir, { recursive: true });
         assert.equal(out.status, 0, out.stderr);
         const hosts = [...out.stdout.matchAll(/<host mac="([^"]+)" name="([^"]+)" ip="([^"]+)"\/>/g)].map((m) => m.slice(1));
-        assert.deepEqual(hosts, [c.nodes.bootstrap, ...c.nodes.masters].map((n) => [n.mac, n.name, n.ip]));
+        assert.deepEqual(hosts, c.nodes.masters.map((n) => [n.mac, n.name, n.ip]));
         assert.match(out.stdout, /<range start="10\.20\.0\.2" end="10\.20\.0\.254"\/>\s*<host /, "the range is kept, the hosts follow it");
         assert.match(out.stdout, /<dns enable="yes">\s*<host ip="10\.20\.0\.100">\s*<hostname>api<\/hostname>/, "DNS is untouched");
     }
