@@ -45,6 +45,7 @@ fs.chmodSync(work, 0o755);
 let stack: Stack;
 let material: PkiMaterial;
 const servers: ChildProcess[] = [];
+const hadNetnsEtc = fs.existsSync("/etc/netns");
 
 before(async () => {
     stack = await LocalWorkspace.createStack({
@@ -64,6 +65,8 @@ after(async () => {
     for (const s of servers) if (s.exitCode === null && s.pid) { try { process.kill(s.pid, "SIGKILL"); } catch { /* gone */ } }
     spawnSync("ip", ["netns", "del", ns]);
     fs.rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
+    // /etc/netns itself only if this test made it and nothing else is in it.
+    if (!hadNetnsEtc) { try { fs.rmdirSync("/etc/netns"); } catch { /* not empty, or gone */ } }
     fs.rmSync(work, { recursive: true, force: true });
     if (stack) await removeStack(stack);
 });
