@@ -200,6 +200,16 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
             },
             data: {},
         }],
+        // The core user's SSH keys for the master and worker pools, as openshift-install ships them
+        // (pkg/asset/machines/machineconfig/authorizedkeys.go:
+        // openshift/99_openshift-machineconfig_99-{master,worker}-ssh.yaml): the bootstrap
+        // machine-config-controller renders them into what its server serves, and the
+        // machine-config-daemon manages them from then on.
+        "07-machineconfig-ssh.yaml": (["master", "worker"] as const).map((role) => ({
+            apiVersion: "machineconfiguration.openshift.io/v1", kind: "MachineConfig",
+            metadata: { name: `99-${role}-ssh`, labels: { "machineconfiguration.openshift.io/role": role } },
+            spec: { config: { ignition: { version: "3.2.0" }, passwd: { users: [{ name: "core", sshAuthorizedKeys: c.sshKeys }] } } },
+        })),
         "08-clusterversion.yaml": [{
             apiVersion: "config.openshift.io/v1", kind: "ClusterVersion", metadata: { name: "version" },
             // No desiredUpdate: the CVO takes the version from its own image, as with openshift-install's

@@ -27,7 +27,8 @@ const CORE: Record<string, new (o: any) => { validate(): void }> = {
 };
 const OPENSHIFT = new Set(["config.openshift.io/v1/Infrastructure", "config.openshift.io/v1/Network", "operator.openshift.io/v1/Network",
     "config.openshift.io/v1/DNS", "config.openshift.io/v1/FeatureGate", "config.openshift.io/v1/ClusterVersion",
-    "config.openshift.io/v1/Scheduler", "config.openshift.io/v1/Ingress", "config.openshift.io/v1/Proxy"]);
+    "config.openshift.io/v1/Scheduler", "config.openshift.io/v1/Ingress", "config.openshift.io/v1/Proxy",
+    "machineconfiguration.openshift.io/v1/MachineConfig"]);
 
 function validate(o: any): void {
     const key = `${o.apiVersion}/${o.kind}`;
@@ -47,7 +48,7 @@ test("every rendered manifest validates against the Kubernetes schema", () => {
                 for (const o of objects) { validate(o); n++; }
             }
         }
-        assert.equal(n, 5 + 12 + 2 + 11 + 3, "5 static pods, 12 namespaces, 2 bindings, 11 config objects, 3 kube-proxy pods");
+        assert.equal(n, 5 + 12 + 2 + 11 + 2 + 3, "5 static pods, 12 namespaces, 2 bindings, 11 config objects, 2 MachineConfigs, 3 kube-proxy pods");
     }
     validate(pullSecretManifest('{"auths":{}}'));
 });
