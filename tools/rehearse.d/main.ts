@@ -6,12 +6,17 @@
  * if any rung failed, 2 on bad usage. Needs root (network and mount namespaces).
  *
  * 1. Ignition: each node's `<node>.ign`, applied by the real Ignition into a scratch root and
- *    checked entry by entry (ignition.ts).
+ *    checked entry by entry (ignition.ts). A master's pointer config is applied without its merge
+ *    of the machine-config-server's config (that server runs from the release's image; the
+ *    pointer integration test merges a real 4.18 one), and its root then gets the one served file
+ *    the later rungs need, /etc/kubernetes/kubeconfig, from the file the server serves it from.
  * 2. The bootstrap node's static pods from that root's /etc/kubernetes/manifests, as written, in a
  *    network namespace holding the node's address (pods.ts, sandbox.ts); their probes; /readyz
  *    through `api` and `api-int` with the admin kubeconfig; the controller manager's and the
  *    scheduler's leases.
  * 3. bootkube.sh from the root, unmodified (its `oc` is kubectl), until it waits for the masters;
+ *    its machine-config-operator bootstrap step is marked done beforehand (it runs the release's
+ *    images with podman; a unit test runs it with a recording podman);
  *    every cluster manifest accepted by the API server (`--dry-run=server` too), the
  *    Infrastructure status as rendered.
  * 4. A master's first contact: its kubelet's client CSR made with its bootstrap kubeconfig,
@@ -29,6 +34,8 @@ import YAML from "yaml";
 import { applyIgnition, ignitionFile, IGNITION_BIN, verifyIgnition } from "./ignition";
 import { containerSandbox, mapEntrypoint, Probe, readStaticPods, REHEARSE_BIN, StaticPod } from "./pods";
 import { Bind, execIn, Network, Proc, Processes, run, SandboxSpec } from "./sandbox";
+import { MCO_BOOTSTRAP_DONE, MCS_KUBECONFIG } from "../../components/ignition/mco-bootstrap";
+import { kubeconfig } from "../../components/node-paths";
 
 /** The Kubernetes binaries the rehearsal runs (tools/setup builds them into OTHW_KUBE_BIN). */
 const KUBE_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "kubectl"];
@@ -209,12 +216,37 @@ async function main(): Promise<number> {
                 fs.mkdirSync(n.root, { recursive: true });
                 const iwork = path.join(work, "ignition", n.name);
                 fs.mkdirSync(iwork, { recursive: true });
-                const applied = await applyIgnition(n.ign, n.root, iwork);
-                fs.writeFileSync(path.join(work, "logs", `ignition-${n.name}.log`), applied.log);
-                const problems = await verifyIgnition(n.ign, n.root);
-                if (problems.length) throw new Error(`${problems.length} entries not as the config says: ${problems.slice(0, 3).join("; ")}`);
                 const cfg = JSON.parse(fs.readFileSync(n.ign, "utf8"));
-                return `${cfg.storage?.files?.length ?? 0} files, ${cfg.storage?.directories?.length ?? 0} directories, ${cfg.systemd?.units?.length ?? 0} units as declared; SELinux relabel stubbed (${applied.relabel} paths listed for setfiles)`;
+                // A pointer config (a master's) merges what the machine-config-server serves:
+                // that server runs from the release's MCO image, which this host cannot pull, so
+                // the pointer's own part is applied alone (its merge is rehearsed by
+                // test/integration/pointer.test.ts against a real 4.18 server's config).
+                const merge: { source: string }[] = cfg.ignition?.config?.merge ?? [];
+                let ign = n.ign;
+                if (merge.length) {
+                    const own = structuredClone(cfg);
+                    delete own.ignition.config;
+                    ign = path.join(iwork, "pointer-own.ign");
+                    fs.writeFileSync(ign, JSON.stringify(own), { mode: 0o600 });
+                }
+                const applied = await applyIgnition(ign, n.root, iwork);
+                fs.writeFileSync(path.join(work, "logs", `ignition-${n.name}.log`), applied.log);
+                const problems = await verifyIgnition(ign, n.root);
+                if (problems.length) throw new Error(`${problems.length} entries not as the config says: ${problems.slice(0, 3).join("; ")}`);
+                let served = "";
+                if (merge.length) {
+                    // The one served file the later rungs read: the kubelet's bootstrap kubeconfig,
+                    // which the server serves from MCS_KUBECONFIG, bootkube.sh's copy of the
+                    // bootstrap node's kubelet-bootstrap kubeconfig.
+                    const boot = nodes.find((b) => b.bootstrap);
+                    const src = boot && path.join(boot.root, kubeconfig("kubelet-bootstrap"));
+                    if (!src || !fs.existsSync(src)) throw new Error(`no ${kubeconfig("kubelet-bootstrap")} in the bootstrap node's root for ${KUBELET_BOOTSTRAP_KUBECONFIG}`);
+                    fs.mkdirSync(path.join(n.root, path.dirname(KUBELET_BOOTSTRAP_KUBECONFIG)), { recursive: true });
+                    fs.copyFileSync(src, path.join(n.root, KUBELET_BOOTSTRAP_KUBECONFIG));
+                    fs.chmodSync(path.join(n.root, KUBELET_BOOTSTRAP_KUBECONFIG), 0o600);
+                    served = `; merge of ${merge.map((m) => m.source).join(", ")} not run (the machine-config-server is in the release image), ${KUBELET_BOOTSTRAP_KUBECONFIG} put as it serves it (from ${MCS_KUBECONFIG}'s source)`;
+                }
+                return `${cfg.storage?.files?.length ?? 0} files, ${cfg.storage?.directories?.length ?? 0} directories, ${cfg.systemd?.units?.length ?? 0} units as declared${served}; SELinux relabel stubbed (${applied.relabel} paths listed for setfiles)`;
             });
         }
     } catch (e) {
@@ -326,6 +358,15 @@ async function main(): Promise<number> {
             const files = fs.readdirSync(crds).filter((f) => f.endsWith(".yaml"));
             for (const f of files) fs.copyFileSync(path.join(crds, f), path.join(crdDir, f));
             note = `; ${files.length} CRDs from ${crds} put where the stack's crdsDir would`;
+        }
+        // The machine-config-operator's bootstrap render runs the release's images with podman,
+        // which this host cannot pull: its done-marker says it ran, as after a restart of the
+        // unit (test/unit/mco-bootstrap.test.ts runs the step with a recording podman).
+        const script = fs.readFileSync(path.join(boot.root, exec[exec.length - 1].replace(/^\//, "")), "utf8");
+        if (/^mco_bootstrap$/m.test(script)) {
+            fs.mkdirSync(path.join(boot.root, path.dirname(MCO_BOOTSTRAP_DONE)), { recursive: true });
+            fs.writeFileSync(path.join(boot.root, MCO_BOOTSTRAP_DONE), "");
+            note += "; mco-bootstrap marked done (it runs the release's MCO image)";
         }
         const spec: SandboxSpec = {
             name: "bootkube.sh", netns: boot.netns!, hostname: boot.fqdn, root: path.join(work, "sandboxes", "bootkube"), etc: path.join(boot.root, "etc"),
