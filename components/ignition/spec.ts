@@ -67,10 +67,19 @@ export function unit(name: string, contents: string, enabled = true, dropins?: {
 
 /** The decoded text of a file entry (gunzipped when compressed); for tests and merges. */
 export function fileText(f: IgnitionFile): string {
+    return fileBytes(f).toString("utf8");
+}
+
+/**
+ * A file's inline contents as bytes: its data URL (RFC 2397, base64 or percent-encoded) decoded,
+ * gunzipped when `contents.compression` is `gzip`.
+ * @throws Error if the source is not a data URL.
+ */
+export function fileBytes(f: { path: string; contents: { source: string; compression?: string } }): Buffer {
     const m = /^data:[^,]*?(;base64)?,(.*)$/s.exec(f.contents.source);
     if (!m) throw new Error(`${f.path}: not a data URL`);
     const data = m[1] ? Buffer.from(m[2], "base64") : Buffer.from(decodeURIComponent(m[2]));
-    return (f.contents.compression === "gzip" ? zlib.gunzipSync(data) : data).toString("utf8");
+    return f.contents.compression === "gzip" ? zlib.gunzipSync(data) : data;
 }
 
 /** What goes into a config. */

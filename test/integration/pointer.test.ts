@@ -19,23 +19,22 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parseClusterConfig } from "../../components/config";
-import { fileText, IgnitionConfig, IgnitionFile, masterIgnition } from "../../components/ignition";
+import { fileBytes, fileText, IgnitionConfig, IgnitionFile, masterIgnition } from "../../components/ignition";
+import { runIgnition } from "../../tools/rehearse.d/ignition";
 import { ClusterPki, PkiMaterial } from "../../components/pki";
 import { masterManifests } from "../../components/static-pods";
 import { toYaml } from "../../components/manifests";
 import { localStackValues, ROOT } from "../support/config";
 import { removeStack } from "./harness";
 
-/** Where Debian's `ignition` package puts the real Ignition binary (its dracut module). */
-const IGNITION = "/usr/lib/dracut/modules.d/30ignition/ignition";
 const SERVED = path.join(ROOT, "..", "shared", "fixtures", "mco-4.18-master", "mco-master-rendered-3.2.json");
 const SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXJ7Ux28cIGj4b21XFKFX+JFSShGnidLAvzfvMe9G95 pointer-test";
 
 const stackName = `it-pointer-${crypto.randomBytes(3).toString("hex")}`;
-const config = parseClusterConfig({ ...localStackValues(), sshKeys: [SSH] }, stackName);
+const local = localStackValues() as Record<string, any>;
+const config = parseClusterConfig({ ...local, sshKeys: [SSH], libvirt: { ...local.libvirt, poolPath: `/var/lib/libvirt/openshift-hard-way/${stackName}` } }, stackName);
 const domain = `${config.clusterName}.${config.baseDomain}`;
 const tlsDir = path.join(ROOT, "assets", stackName, "tls");
 const ns = `othw-pt${process.pid}`;
@@ -105,37 +104,19 @@ async function stopServer(proc: ChildProcess): Promise<void> {
 }
 
 /**
- * Runs Ignition's fetch and files stages, as on a first boot with the `file` platform, in the
- * test's namespace, on `ign` into a fresh scratch root seeded with RHCOS's users.
+ * Runs Ignition's fetch and files stages (the rehearsal's runner: a scratch root seeded with
+ * RHCOS's users, a stand-in setfiles), as on a first boot with the `file` platform, in the test's
+ * namespace, on `ign`.
  * @returns the root, the combined log and the exit code of the first stage that failed (0: none).
  */
-function runIgnition(label: string, ign: IgnitionConfig, timeoutMs: number): { root: string; log: string; code: number | null } {
+async function ignition(label: string, ign: IgnitionConfig, timeoutMs: number): Promise<{ root: string; log: string; code: number }> {
     const dir = path.join(work, label);
     const root = path.join(dir, "root");
-    fs.mkdirSync(path.join(root, "etc/selinux"), { recursive: true, mode: 0o755 });
-    fs.chmodSync(dir, 0o755);
-    fs.chmodSync(root, 0o755);
-    fs.writeFileSync(path.join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/bash\ncore:x:1000:1000:CoreOS Admin:/var/home/core:/bin/bash\n");
-    fs.writeFileSync(path.join(root, "etc/group"), "root:x:0:\nwheel:x:10:core\ncore:x:1000:\n");
-    fs.writeFileSync(path.join(root, "etc/shadow"), "root:*:19000:0:99999:7:::\ncore:*:19000:0:99999:7:::\n", { mode: 0o600 });
-    fs.writeFileSync(path.join(root, "etc/selinux/config"), "SELINUX=enforcing\nSELINUXTYPE=targeted\n");
-    fs.mkdirSync(path.join(root, "var/home/core"), { recursive: true });
-    fs.chownSync(path.join(root, "var/home/core"), 1000, 1000);
-    // RHCOS relabels what Ignition wrote with setfiles; a stand-in that accepts the request.
-    const bin = path.join(dir, "bin");
-    fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, "setfiles"), "#!/bin/sh\ncat >/dev/null\n", { mode: 0o755 });
+    fs.mkdirSync(dir, { mode: 0o755 });
     const ignFile = path.join(dir, "config.ign");
-    fs.writeFileSync(ignFile, JSON.stringify(ign));
-    let log = "";
-    for (const stage of ["fetch", "files"]) {
-        const r = spawnSync("ip", ["netns", "exec", ns, IGNITION, "-platform", "file", "-stage", stage, "-root", root, "-log-to-stdout",
-            "-config-cache", path.join(dir, "cache.json"), "-state-file", path.join(dir, "state"), "-neednet", path.join(dir, "neednet")],
-        { env: { ...process.env, IGNITION_CONFIG_FILE: ignFile, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8", timeout: timeoutMs });
-        log += `${r.stdout}${r.stderr}`;
-        if (r.status !== 0) return { root, log, code: r.status };
-    }
-    return { root, log, code: 0 };
+    fs.writeFileSync(ignFile, JSON.stringify(ign), { mode: 0o600 });
+    const r = await runIgnition(ignFile, root, dir, { stages: ["fetch", "files"], netns: ns, timeoutMs });
+    return { root, log: r.log, code: r.failed?.code ?? 0 };
 }
 
 function pointer(node: (typeof config.nodes.masters)[number]): IgnitionConfig {
@@ -143,11 +124,7 @@ function pointer(node: (typeof config.nodes.masters)[number]): IgnitionConfig {
     return masterIgnition({ config, node, manifests, rootCa: material.certs["root-ca"].cert });
 }
 
-const body = (f: IgnitionFile) => {
-    const m = /^data:[^,]*?(;base64)?,(.*)$/s.exec(f.contents.source)!;
-    const raw = m[1] ? Buffer.from(m[2], "base64") : Buffer.from(decodeURIComponent(m[2]));
-    return f.contents.compression === "gzip" ? zlib.gunzipSync(raw) : raw;
-};
+const body = (f: IgnitionFile) => fileBytes(f);
 
 test("real Ignition fetches /config/master from api-int:22623 over root-ca's TLS and merges it with each master's files", async () => {
     const served = JSON.parse(fs.readFileSync(SERVED, "utf8")) as IgnitionConfig;
@@ -155,7 +132,7 @@ test("real Ignition fetches /config/master from api-int:22623 over root-ca's TLS
     try {
         for (const m of config.nodes.masters) {
             const started = Date.now();
-            const r = runIgnition(m.name, pointer(m), 120_000);
+            const r = await ignition(m.name, pointer(m), 120_000);
             assert.equal(r.code, 0, `${m.name}: ${r.log.split("\n").filter((l) => /CRITICAL|ERROR/.test(l)).map((l) => l.slice(0, 300)).slice(0, 5).join("\n")}`);
             const at = (p: string) => path.join(r.root, p);
             // Every file and unit the server serves, with its contents and mode.
@@ -211,7 +188,7 @@ test("Ignition refuses a server whose certificate for api-int is signed by anoth
     try {
         // Ignition retries a failed fetch until its total HTTP timeout (none by default), so the
         // run is cut off after 20 s: by then it has been refused many times over.
-        const r = runIgnition("impostor", pointer(config.nodes.masters[0]), 20_000);
+        const r = await ignition("impostor", pointer(config.nodes.masters[0]), 20_000);
         assert.notEqual(r.code, 0, "Ignition must not finish against an impostor");
         assert.match(r.log, /x509: certificate signed by unknown authority|certificate is not trusted/);
         assert.equal(fs.existsSync(path.join(r.root, "etc/systemd/system/kubelet.service")), false, "nothing served was written");

@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
+import { fileBytes } from "../../components/ignition/spec";
 import { run } from "./sandbox";
 
 /** Where Debian's `ignition` package puts the real Ignition binary (its dracut module). */
@@ -40,13 +40,27 @@ const SEED: Record<string, { text: string; mode: number }> = {
     "etc/selinux/config": { text: "SELINUX=enforcing\nSELINUXTYPE=targeted\n", mode: 0o644 },
 };
 
+/** What one run of Ignition's stages did. */
+export interface IgnitionRun {
+    /** Ignition's combined log of every stage that ran. */
+    log: string;
+    /** How many paths Ignition asked `setfiles` to relabel. */
+    relabel: number;
+    /** The first stage that exited non-zero (a timeout counts), if any; later stages did not run. */
+    failed?: { stage: string; code: number; errors: string };
+}
+
 /**
- * Seeds `root` and runs Ignition's fetch-offline and files stages on `ignFile` into it.
+ * Seeds `root` and runs Ignition's stages on `ignFile` into it, as on a first boot with the
+ * `file` platform.
  * @param work a private directory for Ignition's cache, state and the stub `setfiles`.
- * @returns Ignition's combined log, and how many paths Ignition asked `setfiles` to relabel.
- * @throws Error with the log's error lines if a stage fails.
+ * @param opts `stages` (default fetch-offline, files: a config without remote resources;
+ *   fetch, files: one that fetches), `netns` (run in that network namespace, e.g. one where a
+ *   test's server answers), `timeoutMs` per stage (default 120 000; Ignition retries a refused
+ *   fetch until it is killed).
  */
-export async function applyIgnition(ignFile: string, root: string, work: string): Promise<{ log: string; relabel: number }> {
+export async function runIgnition(ignFile: string, root: string, work: string,
+    opts: { stages?: string[]; netns?: string; timeoutMs?: number } = {}): Promise<IgnitionRun> {
     fs.mkdirSync(root, { recursive: true, mode: 0o755 });
     fs.chmodSync(root, 0o755);
     for (const [rel, f] of Object.entries(SEED)) {
@@ -61,24 +75,37 @@ export async function applyIgnition(ignFile: string, root: string, work: string)
     const list = path.join(work, "relabel.list");
     fs.writeFileSync(path.join(stub, "setfiles"), `#!/bin/sh\n# stand-in for RHCOS's setfiles: records what Ignition asks to relabel\ncat > '${list}'\n`, { mode: 0o755 });
     let log = "";
-    for (const stage of ["fetch-offline", "files"]) {
-        const r = await run(IGNITION_BIN, ["-platform", "file", "-stage", stage, "-root", root, "-log-to-stdout",
-            "-config-cache", path.join(work, "ignition.json"), "-state-file", path.join(work, "state"), "-neednet", path.join(work, "neednet")],
-        { env: { ...process.env, IGNITION_CONFIG_FILE: ignFile, PATH: `${stub}:${process.env.PATH}` }, timeoutMs: 120_000 });
+    let failed: IgnitionRun["failed"];
+    for (const stage of opts.stages ?? ["fetch-offline", "files"]) {
+        const argv = [IGNITION_BIN, "-platform", "file", "-stage", stage, "-root", root, "-log-to-stdout",
+            "-config-cache", path.join(work, "ignition.json"), "-state-file", path.join(work, "state"), "-neednet", path.join(work, "neednet")];
+        const [cmd, ...args] = opts.netns ? ["ip", "netns", "exec", opts.netns, ...argv] : argv;
+        const r = await run(cmd, args, { env: { ...process.env, IGNITION_CONFIG_FILE: ignFile, PATH: `${stub}:${process.env.PATH}` }, timeoutMs: opts.timeoutMs ?? 120_000 });
         log += r.out;
         if (r.code !== 0) {
-            const errors = r.out.split("\n").filter((l) => /CRITICAL|ERROR|error/.test(l)).slice(0, 3).join(" | ");
-            throw new Error(`ignition -stage ${stage} exited ${r.code}: ${errors || r.out.trim().split("\n").pop()}`);
+            failed = { stage, code: r.code, errors: r.out.split("\n").filter((l) => /CRITICAL|ERROR|error/.test(l)).slice(0, 3).join(" | ") || r.out.trim().split("\n").pop() || "" };
+            break;
         }
     }
     const relabel = fs.existsSync(list) ? fs.readFileSync(list, "utf8").split("\0").filter(Boolean).length : 0;
-    return { log, relabel };
+    return { log, relabel, ...(failed ? { failed } : {}) };
 }
 
-/** A file's inline contents: its data URL's bytes (decoded by the platform's fetch), gunzipped if the config says so. */
-async function contents(c: { source: string; compression?: string }): Promise<Buffer> {
-    const body = Buffer.from(await (await fetch(c.source)).arrayBuffer());
-    return c.compression === "gzip" ? zlib.gunzipSync(body) : body;
+/**
+ * Seeds `root` and runs Ignition's fetch-offline and files stages on `ignFile` into it.
+ * @param work a private directory for Ignition's cache, state and the stub `setfiles`.
+ * @returns Ignition's combined log, and how many paths Ignition asked `setfiles` to relabel.
+ * @throws Error with the log's error lines if a stage fails.
+ */
+export async function applyIgnition(ignFile: string, root: string, work: string): Promise<{ log: string; relabel: number }> {
+    const r = await runIgnition(ignFile, root, work);
+    if (r.failed) throw new Error(`ignition -stage ${r.failed.stage} exited ${r.failed.code}: ${r.failed.errors}`);
+    return r;
+}
+
+/** A file's inline contents: its data URL's bytes, gunzipped if the config says so. */
+function contents(f: { path: string; contents?: { source?: string; compression?: string } }): Buffer {
+    return fileBytes({ path: f.path, contents: { source: f.contents?.source ?? "", compression: f.contents?.compression } });
 }
 
 /**
@@ -97,7 +124,7 @@ export async function verifyIgnition(ignFile: string, root: string): Promise<str
         const want = f.mode ?? 0o644;
         if (mode(f.path) !== want) problems.push(`file ${f.path} has mode ${oct(mode(f.path))}, the config says ${oct(want)}`);
         if (f.contents?.source) {
-            const body = await contents({ source: f.contents.source, compression: f.contents.compression });
+            const body = contents(f);
             if (!body.equals(fs.readFileSync(at(f.path)))) problems.push(`file ${f.path} differs from the config's contents`);
         }
     }
@@ -142,5 +169,5 @@ export async function ignitionFile(ignFile: string, filePath: string): Promise<s
     const cfg = JSON.parse(fs.readFileSync(ignFile, "utf8")) as IgnitionConfig;
     const f = cfg.storage?.files?.find((x) => x.path === filePath);
     if (!f?.contents?.source) return undefined;
-    return (await contents({ source: f.contents.source, compression: f.contents.compression })).toString("utf8");
+    return contents(f).toString("utf8");
 }
