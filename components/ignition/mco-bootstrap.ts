@@ -1,4 +1,5 @@
 import type { ClusterConfig } from "../config";
+import { derived } from "../config/derived";
 import { BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, kubeconfig, STATIC_POD_DIR } from "../node-paths";
 import { crt, key } from "../pki/catalogue";
 
@@ -54,7 +55,7 @@ export function mcoBootstrapStep(c: ClusterConfig): string {
     const flags = Object.entries(MCO_INPUT_MANIFESTS).map(([flag, f]) => `      --${flag}=/assets/manifests/${f} \\`).join("\n");
     return `
 # 0. The machine-config-server, as openshift-install's bootkube.sh stage mco-bootstrap: the
-#    masters' pointer configs fetch https://api-int.${c.clusterName}.${c.baseDomain}:22623/config/master from it.
+#    masters' pointer configs fetch https://api-int.${derived(c).clusterDomain}:22623/config/master from it.
 MCO_IMAGE="${c.release.images.machineConfigOperator}"
 RELEASE_IMAGE="${c.release.image}"
 mco_bootstrap() {

@@ -1,4 +1,5 @@
 import type { ClusterConfig, NodeConfig } from "../config";
+import { derived } from "../config/derived";
 import { clusterManifests, pullSecretManifest, toYaml } from "../manifests";
 import { BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, MASTER_KUBELET_CA, STATIC_POD_DIR } from "../node-paths";
 import { BOOTKUBE_PATH, BOOTSTRAP_KUBELET_CONFIG, bootkubeUnit, bootstrapKubeletConfig, bootstrapKubeletUnit, crioPauseConf, fqdn, NM_KEYFILE, nmKeyfile, PULL_SECRET_PATH } from "./node-files";
@@ -57,7 +58,7 @@ export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
             ...commonFiles(c, c.nodes.bootstrap, i.pullSecret),
             file("/etc/crio/crio.conf.d/00-pause.conf", crioPauseConf(c), 0o644),
             // podman's (bootkube.sh's MCO bootstrap render pulls the release and MCO images), as
-            // openshift-install writes it (data/data/bootstrap/files/root/.docker/config.json).
+            // openshift-install writes it (openshift/installer data/data/bootstrap/files/root/.docker/config.json.template, release-4.18).
             file(PODMAN_AUTH_PATH, i.pullSecret, 0o600),
             file(BOOTSTRAP_KUBELET_CONFIG, bootstrapKubeletConfig(), 0o644),
             ...Object.entries(i.manifests).map(([path, text]) => file(path, text, 0o644)),
@@ -91,7 +92,7 @@ export const MCS_PORT = 22623;
  * DNS name.
  */
 export function machineConfigServerUrl(c: ClusterConfig, pool: "master" | "worker"): string {
-    return `https://api-int.${c.clusterName}.${c.baseDomain}:${MCS_PORT}/config/${pool}`;
+    return `https://api-int.${derived(c).clusterDomain}:${MCS_PORT}/config/${pool}`;
 }
 
 /**
