@@ -120,8 +120,10 @@ function masterNodeNames(c: ClusterConfig): string[] {
  * a master's kubelet asks for: a client certificate (`kubernetes.io/kube-apiserver-client-kubelet`)
  * requested by the kubelet bootstrap identity for `system:node:<a master>`, and a serving
  * certificate (`kubernetes.io/kubelet-serving`) requested by `system:node:<a master>` itself.
- * It runs in the background while bootkube.sh runs; once the bootstrap node is gone,
- * cluster-machine-approver approves the same CSRs on the masters.
+ * It runs in the background while bootkube.sh runs. Once the bootstrap node is gone, nothing
+ * approves a new node's first CSRs: cluster-machine-approver approves a client CSR only for a
+ * node with a matching Machine (openshift/cluster-machine-approver pkg/controller/csr_check.go,
+ * release-4.18), and a user-provisioned cluster has none; a user approves them with oc.
  * `oc adm certificate approve` is oc's form, `certificate approve` kubectl's: either works.
  */
 export function approveCsrStep(c: ClusterConfig): string {
