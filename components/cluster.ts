@@ -3,7 +3,7 @@ import { ClusterConfig, derived, insecureFlags, loadPullSecret } from "./config"
 import { LibvirtCluster } from "./libvirt";
 import { ClusterPki } from "./pki";
 import { IgnitionConfigs } from "./ignition";
-import { StaticPods } from "./rendered-manifests";
+import { StaticPods } from "./static-pods";
 
 /**
  * The whole pipeline of shared/DESIGN.md, one stage per component: the PKI and

@@ -5,7 +5,7 @@ import { RenderedFiles } from "../assets";
 import type { ClusterConfig } from "../config";
 import { derived } from "../config";
 import type { NodeFileContent, NodeFileMap } from "../pki";
-import type { NodeFiles } from "../rendered-manifests";
+import type { NodeFiles } from "../static-pods";
 import { bootstrapIgnition, masterIgnition } from "./nodes";
 import type { IgnitionConfig } from "./spec";
 

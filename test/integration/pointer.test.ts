@@ -24,7 +24,7 @@ import { parseClusterConfig } from "../../components/config";
 import { fileBytes, fileText, IgnitionConfig, IgnitionFile, masterIgnition } from "../../components/ignition";
 import { runIgnition } from "../../tools/rehearse.d/ignition";
 import { ClusterPki, PkiMaterial } from "../../components/pki";
-import { masterManifests } from "../../components/static-pods";
+import { masterManifests } from "../../components/static-pods/nodes";
 import { toYaml } from "../../components/manifests";
 import { localStackValues, ROOT } from "../support/config";
 import { removeStack } from "./harness";

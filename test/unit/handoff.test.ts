@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { ConfigMap, Namespace, Secret } from "kubernetes-models/v1";
 import { ClusterRole, ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
-import { StaticPods } from "../../components/rendered-manifests";
+import { StaticPods } from "../../components/static-pods";
 import { clusterManifests, KubeObject, operatorInputManifests } from "../../components/manifests";
 import { BUNDLE_NAMES, pkiCatalogue } from "../../components/pki/catalogue";
 import { standInPki } from "../support/pki-stand-in";

@@ -9,7 +9,7 @@ import { ClusterConfig } from "../../components/config";
 import {
     bootstrapIgnition, COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig, masterIgnition, MCS_SERVED_PATHS,
 } from "../../components/ignition";
-import { bootstrapManifests, masterManifests } from "../../components/static-pods";
+import { bootstrapManifests, masterManifests } from "../../components/static-pods/nodes";
 import { operatorInputManifests, toYaml } from "../../components/manifests";
 import { standInPki } from "../support/pki-stand-in";
 import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki";

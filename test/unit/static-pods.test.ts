@@ -7,7 +7,7 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 import { ClusterConfig } from "../../components/config";
 import { pullSecretManifest, toYaml } from "../../components/manifests";
-import { bootstrapManifests, masterManifests } from "../../components/static-pods";
+import { bootstrapManifests, masterManifests } from "../../components/static-pods/nodes";
 import { withExtraArgs } from "../../components/static-pods/common";
 import { localConfig, ROOT } from "../support/config";
 

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RenderedFiles } from "./assets";
-import type { ClusterConfig } from "./config";
-import { derived } from "./config";
-import { operatorInputManifests, toYaml } from "./manifests";
-import { CLUSTER_MANIFESTS_DIR } from "./node-paths";
-import type { NodeFileContent, PkiMaterial } from "./pki";
-import { bootstrapManifests, masterManifests, NodeManifests } from "./static-pods";
+import { RenderedFiles } from "../assets";
+import type { ClusterConfig } from "../config";
+import { derived } from "../config";
+import { operatorInputManifests, toYaml } from "../manifests";
+import { CLUSTER_MANIFESTS_DIR } from "../node-paths";
+import type { NodeFileContent, PkiMaterial } from "../pki";
+import { bootstrapManifests, masterManifests, NodeFiles, NodeManifests } from "./nodes";
 
 /** A stand-in PKI whose only use is to learn the operator inputs' file names without the real PEMs. */
 const STAND_IN: PkiMaterial = {
@@ -14,9 +14,6 @@ const STAND_IN: PkiMaterial = {
     keyPairs: new Proxy({}, { get: () => ({ key: "", pub: "" }) }) as PkiMaterial["keyPairs"],
     kubeadminHash: "",
 };
-
-/** Node name → absolute path on that node → YAML text. */
-export type NodeFiles = Record<string, Record<string, string>>;
 
 /**
  * The static pods and cluster manifests of every node, rendered from the config and made visible
@@ -29,22 +26,24 @@ export type NodeFiles = Record<string, Record<string, string>>;
  * Type token: `openshift-hard-way:static-pods:StaticPods`.
  */
 export class StaticPods extends pulumi.ComponentResource {
+    /** The objects per node and path, as rendered: what `files` is the YAML of. */
+    readonly objects: Record<string, NodeManifests>;
     /** The YAML texts per node and path, for the Ignition configs. Plain text: nothing here is secret. */
     readonly files: NodeFiles;
     /** The operator-input manifests for the bootstrap node, by absolute path (secret: they hold private keys). */
     readonly operatorInputs: pulumi.Output<Record<string, NodeFileContent>>;
-    /** The asset resource; Ignition depends on it. */
+    /** The asset resource that writes `files` and the operator inputs below `assets/<stack>/manifests/`. */
     readonly resource: RenderedFiles;
 
     /** @param pki ClusterPki.material (secret), which the operator inputs are rendered from. */
     constructor(name: string, config: ClusterConfig, pki: pulumi.Output<PkiMaterial>, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:static-pods:StaticPods", name, {}, opts);
-        const perNode: Record<string, NodeManifests> = { [config.nodes.bootstrap.name]: bootstrapManifests(config) };
-        for (const m of config.nodes.masters) perNode[m.name] = masterManifests(config);
+        this.objects = { [config.nodes.bootstrap.name]: bootstrapManifests(config) };
+        for (const m of config.nodes.masters) this.objects[m.name] = masterManifests(config);
 
         this.files = {};
         const assets: Record<string, { content: pulumi.Input<string>; mode: number }> = {};
-        for (const [node, manifests] of Object.entries(perNode)) {
+        for (const [node, manifests] of Object.entries(this.objects)) {
             this.files[node] = {};
             for (const [nodePath, objects] of Object.entries(manifests)) {
                 const text = toYaml(objects);
