@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { approveCsrStep, bootkubeScript, bootstrapCompleteSteps } from "../../components/ignition/bootkube";
 import { clusterManifests } from "../../components/manifests";
-import { NODE_BOOTSTRAPPER_USER } from "../../components/pki";
+import { NODE_BOOTSTRAPPER_USER } from "../../components/pki/catalogue";
 import { localConfig } from "../support/config";
 
 const config = localConfig();

@@ -12,7 +12,7 @@ import {
 import { bootstrapManifests, masterManifests } from "../../components/static-pods/nodes";
 import { operatorInputManifests, toYaml } from "../../components/manifests";
 import { standInPki } from "../support/pki-stand-in";
-import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki";
+import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki/catalogue";
 import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, SECRETS_MOUNT } from "../../components/node-paths";
 import { localConfig, ROOT } from "../support/config";
 

@@ -3,10 +3,11 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import bcrypt from "bcryptjs";
+import { ClusterPki } from "../../components/pki";
 import {
-    ClusterPki, kubeadminPassword, kubernetesServiceIP, LEAF_EARLY_RENEWAL_HOURS, LEAF_VALIDITY_HOURS, CA_EARLY_RENEWAL_HOURS,
-    CA_VALIDITY_HOURS, NODE_BOOTSTRAPPER_USER, pkiCatalogue,
-} from "../../components/pki";
+    kubernetesServiceIP, LEAF_EARLY_RENEWAL_HOURS, LEAF_VALIDITY_HOURS, CA_EARLY_RENEWAL_HOURS, CA_VALIDITY_HOURS, NODE_BOOTSTRAPPER_USER, pkiCatalogue,
+} from "../../components/pki/catalogue";
+import { kubeadminPassword } from "../../components/pki/kubeadmin-password";
 import { localConfig } from "../support/config";
 
 // Each mocked tls resource answers with a PEM stand-in that names it, so the wiring between
