@@ -6,9 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { ClusterConfig } from "../../components/config";
-import {
-    bootstrapIgnition, COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig, masterIgnition, MCS_SERVED_PATHS,
-} from "../../components/ignition";
+import { bootstrapIgnition, masterIgnition, MCS_SERVED_PATHS } from "../../components/ignition/nodes";
+import { COMPRESS_ABOVE, file, fileText, IgnitionConfig, ignitionConfig } from "../../components/ignition/spec";
 import { bootstrapManifests, masterManifests } from "../../components/static-pods/nodes";
 import { operatorInputManifests, toYaml } from "../../components/manifests";
 import { standInPki } from "../support/pki-stand-in";

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ClusterConfig } from "../../components/config";
-import { MCO_INPUT_MANIFESTS, mcoBootstrapStep } from "../../components/ignition";
+import { MCO_INPUT_MANIFESTS, mcoBootstrapStep } from "../../components/ignition/mco-bootstrap";
 import { clusterManifests, pullSecretManifest, toYaml } from "../../components/manifests";
 import { BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, KUBECONFIGS_DIR } from "../../components/node-paths";
 import { localConfig } from "../support/config";
