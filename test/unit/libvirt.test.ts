@@ -5,7 +5,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { appsDnsmasqOptions, dhcpReservationsXslt, dnsHosts, domainXslt, ignitionFilePath, LibvirtCluster, ownerMark, permissionsXslt } from "../../components/libvirt";
+import { LibvirtCluster } from "../../components/libvirt";
+import { ignitionFilePath } from "../../components/libvirt/host";
+import { appsDnsmasqOptions, dhcpReservationsXslt, dnsHosts } from "../../components/libvirt/network";
+import { domainXslt, ownerMark, permissionsXslt } from "../../components/libvirt/xslt";
 import { localConfig } from "../support/config";
 
 interface Registered { type: string; name: string; inputs: Record<string, any>; provider?: string }
