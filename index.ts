@@ -1,20 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertOwnPassphrase, ClusterConfig, ConfigError, loadClusterConfig } from "./components/config";
+import { assertOwnPassphrase, ConfigError, loadClusterConfig, type StackConfig } from "./components/config";
 import { OpenShiftCluster } from "./components/cluster";
 import { assertLibvirtAnswers } from "./components/libvirt";
 
-// One typed config in (stacks/Pulumi.<stack>.yaml), the cluster out. A bad value stops the run
-// before any resource exists, with the message alone (a RunError prints no stack trace).
-let config: ClusterConfig;
+// One typed config in (stacks/Pulumi.<stack>.yaml), read here once, the cluster out. A bad value
+// stops the run before any resource exists, with the message alone (a RunError prints no stack trace).
+let stack: StackConfig;
 try {
     assertOwnPassphrase(pulumi.getStack(), process.env);
-    config = loadClusterConfig();
+    // Every value of the stack's config (secrets decrypted); Pulumi runs the program in the project root.
+    stack = loadClusterConfig(pulumi.runtime.allConfig(), pulumi.getStack(), process.cwd());
     // A wrong URI or a dead libvirtd: a message naming libvirt.uri now, not a resource failing later.
-    assertLibvirtAnswers(config.libvirt.uri);
+    assertLibvirtAnswers(stack.cluster.libvirt.uri);
 } catch (e) {
     throw e instanceof ConfigError ? new pulumi.RunError(e.message) : e;
 }
-const cluster = new OpenShiftCluster(config.clusterName, config);
+const config = stack.cluster;
+const cluster = new OpenShiftCluster(config.clusterName, config, { pullSecret: pulumi.secret(stack.pullSecret) });
 
 export const clusterDomain = cluster.clusterDomain;
 export const apiServerUrl = cluster.apiServerUrl;

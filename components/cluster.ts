@@ -1,9 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConfig, derived, insecureFlags, loadPullSecret } from "./config";
+import { ClusterConfig, derived, insecureFlags } from "./config";
 import { LibvirtCluster } from "./libvirt";
 import { ClusterPki } from "./pki";
 import { IgnitionConfigs } from "./ignition";
 import { StaticPods } from "./static-pods";
+
+/** What the program hands the cluster besides the config: what ClusterConfig, a plain value, leaves out. */
+export interface OpenShiftClusterInputs {
+    /** The pull secret's text (a dockerconfigjson document; secret), as the stack config sets it. */
+    pullSecret: pulumi.Output<string>;
+}
 
 /**
  * The whole pipeline of shared/DESIGN.md, one stage per component: the PKI and
@@ -21,7 +27,7 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
     /** `https://api.<clusterDomain>:6443`. */
     readonly apiServerUrl: string;
 
-    constructor(name: string, config: ClusterConfig, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, config: ClusterConfig, inputs: OpenShiftClusterInputs, opts?: pulumi.ComponentResourceOptions) {
         super("openshift-hard-way:index:OpenShiftCluster", name, {}, opts);
         this.clusterDomain = derived(config).clusterDomain;
         this.apiServerUrl = derived(config).apiServerUrl;
@@ -37,7 +43,7 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
             operatorInputs: this.staticPods.operatorInputs,
             rootCa: this.pki.certs["root-ca"].certPem,
             bootstrapSshKey: this.pki.bootstrapSshPublicKey,
-            pullSecret: loadPullSecret(),
+            pullSecret: inputs.pullSecret,
             dependsOn: [this.staticPods.resource],
         }, { parent: this });
         this.infra = new LibvirtCluster(name, config, {

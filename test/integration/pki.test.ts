@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { ClusterConfig, parseClusterConfig } from "../../components/config";
+import { ClusterConfig, parseClusterConfig } from "../../components/config/schema";
 import { operatorInputManifests } from "../../components/manifests";
 import { ClusterPki, PkiMaterial } from "../../components/pki";
 import { CA_VALIDITY_HOURS, etcdLeaf, LEAF_VALIDITY_HOURS, pkiCatalogue } from "../../components/pki/catalogue";

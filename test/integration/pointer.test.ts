@@ -20,7 +20,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { parseClusterConfig } from "../../components/config";
+import { parseClusterConfig } from "../../components/config/schema";
 import { masterIgnition } from "../../components/ignition/nodes";
 import { fileBytes, fileText, IgnitionConfig, IgnitionFile } from "../../components/ignition/spec";
 import { runIgnition } from "../../tools/rehearse.d/ignition";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { ClusterConfig, CONFIG_NAMESPACE, parseClusterConfig } from "../../components/config";
+import { ClusterConfig, CONFIG_NAMESPACE, parseClusterConfig } from "../../components/config/schema";
 
 /** The project root, from dist/test/support/. */
 export const ROOT = path.resolve(__dirname, "../../..");

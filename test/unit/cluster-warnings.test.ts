@@ -14,9 +14,10 @@ test("OpenShiftCluster warns about each auth-weakening flag allowed by allowInse
     const warnings: string[] = [];
     const warn = pulumi.log.warn;
     pulumi.log.warn = (msg: string) => { warnings.push(msg); return Promise.resolve(); };
+    const inputs = { pullSecret: pulumi.secret('{"auths":{}}') };
     try {
-        new OpenShiftCluster("w", localConfig({ extraArgs: { etcd: { "client-cert-auth": "false" }, "kube-apiserver": { v: "4" } }, allowInsecureFlags: ["etcd.client-cert-auth"] }));
-        new OpenShiftCluster("q", localConfig({ clusterName: "quiet", extraArgs: { "kube-apiserver": { v: "4" } } }));
+        new OpenShiftCluster("w", localConfig({ extraArgs: { etcd: { "client-cert-auth": "false" }, "kube-apiserver": { v: "4" } }, allowInsecureFlags: ["etcd.client-cert-auth"] }), inputs);
+        new OpenShiftCluster("q", localConfig({ clusterName: "quiet", extraArgs: { "kube-apiserver": { v: "4" } } }), inputs);
     } finally {
         pulumi.log.warn = warn;
     }

@@ -3,7 +3,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { assertOwnPassphrase, ConfigError, derived, derivedMac, insecureFlags, nthAddress, parseClusterConfig, PUBLIC_PASSPHRASE } from "../../components/config";
+import YAML from "yaml";
+import { ConfigError, derivedMac, insecureFlags, parseClusterConfig } from "../../components/config/schema";
+import { derived, nthAddress } from "../../components/config/derived";
+import { assertOwnPassphrase, loadClusterConfig, NO_PULL_SECRET, PUBLIC_PASSPHRASE } from "../../components/config/stack";
 import { configKeyRows, withConfigKeyTable } from "../../components/config/docs";
 import { ROOT } from "../support/config";
 import { localStackValues } from "../support/config";
@@ -192,4 +195,32 @@ test("no stack but local runs on the public passphrase, given directly or in a f
     fs.writeFileSync(f, `${PUBLIC_PASSPHRASE}\n`);
     assert.throws(() => assertOwnPassphrase("lab", { PULUMI_CONFIG_PASSPHRASE_FILE: f }), /public passphrase/);
     fs.rmSync(path.dirname(f), { recursive: true });
+});
+
+test("loadClusterConfig reads the stack's values once: the cluster config, and the pull secret's own text apart from it", () => {
+    // As pulumi.runtime.allConfig() hands them over: `<namespace>:<key>` → text, objects as JSON.
+    const values: Record<string, string> = { "libvirt:uri": "qemu:///elsewhere" };
+    for (const [k, v] of Object.entries(localStackValues())) values[`openshift-hard-way:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "othw-load-"));
+    try {
+        const none = loadClusterConfig(values, "local", root);
+        assert.deepEqual(none.cluster, parseClusterConfig(localStackValues(), "local"));
+        assert.equal(none.pullSecret, NO_PULL_SECRET);
+        assert.ok(!JSON.stringify(none.cluster).includes("auths"), "the pull secret stays out of the plain config");
+
+        // The file's text as set, whitespace and all: the bootstrap node gets these very bytes.
+        const text = '{\n  "auths": { "quay.io": { "auth": "dXNlcjpwYXNz" } }\n}\n';
+        assert.equal(loadClusterConfig({ ...values, "openshift-hard-way:pullSecret": text }, "local", root).pullSecret, text);
+        assert.throws(() => loadClusterConfig({ ...values, "openshift-hard-way:pullSecret": "{auths" }, "local", root),
+            (e: unknown) => e instanceof ConfigError && e.key === "pullSecret" && /is not JSON; set it from your pull-secret file/.test(e.message));
+        assert.throws(() => loadClusterConfig({ ...values, "openshift-hard-way:nodes": "[1," }, "local", root),
+            (e: unknown) => e instanceof ConfigError && e.key === "nodes" && /is not valid JSON: \[1,/.test(e.message));
+
+        // Another stack's pool, read from <root>/stacks/, may not be this stack's.
+        fs.mkdirSync(path.join(root, "stacks"));
+        fs.writeFileSync(path.join(root, "stacks/Pulumi.other.yaml"), YAML.stringify({ config: { "openshift-hard-way:libvirt": { poolPath: none.cluster.libvirt.poolPath } } }));
+        assert.throws(() => loadClusterConfig(values, "local", root), (e: unknown) => e instanceof ConfigError && e.key === "libvirt.poolPath" && /is the pool directory .* of stack other/.test(e.message));
+    } finally {
+        fs.rmSync(root, { recursive: true });
+    }
 });

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import { parseClusterConfig } from "../../components/config";
+import { parseClusterConfig } from "../../components/config/schema";
 import { ROOT } from "../support/config";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/release-info-4.18.0.json");
