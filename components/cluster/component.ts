@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConfig, derived, insecureFlags } from "./config";
-import { LibvirtCluster } from "./libvirt";
-import { ClusterPki } from "./pki";
-import { IgnitionConfigs } from "./ignition";
-import { StaticPods } from "./static-pods";
+import { ClusterConfig, derived, insecureFlags } from "../config";
+import { LibvirtCluster } from "../libvirt";
+import { ClusterPki } from "../pki";
+import { IgnitionConfigs } from "../ignition";
+import { StaticPods } from "../static-pods";
 
 /** What the program hands the cluster besides the config: what ClusterConfig, a plain value, leaves out. */
 export interface OpenShiftClusterInputs {
