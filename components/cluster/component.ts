@@ -39,12 +39,12 @@ export class OpenShiftCluster extends pulumi.ComponentResource {
         this.staticPods = new StaticPods(name, config, this.pki.material, { parent: this });
         this.ignition = new IgnitionConfigs(name, config, {
             manifests: this.staticPods.files,
+            objects: this.staticPods.objects,
             pki: this.pki.nodeFiles,
             operatorInputs: this.staticPods.operatorInputs,
             rootCa: this.pki.certs["root-ca"].certPem,
             bootstrapSshKey: this.pki.bootstrapSshPublicKey,
             pullSecret: inputs.pullSecret,
-            dependsOn: [this.staticPods.resource],
         }, { parent: this });
         this.infra = new LibvirtCluster(name, config, {
             ignition: this.ignition.configs,

@@ -3,7 +3,7 @@ import { RenderedFiles } from "../assets";
 import type { ClusterConfig } from "../config";
 import { derived } from "../config";
 import type { NodeFileContent, NodeFileMap } from "../pki";
-import type { NodeFiles } from "../static-pods";
+import type { NodeFiles, NodeManifests } from "../static-pods";
 import { readCrds } from "./crds";
 import { bootstrapIgnition, masterIgnition } from "./nodes";
 import type { IgnitionConfig } from "./spec";
@@ -12,6 +12,8 @@ import type { IgnitionConfig } from "./spec";
 export interface IgnitionInputs {
     /** StaticPods.files: node → path → YAML. */
     manifests: NodeFiles;
+    /** StaticPods.objects: node → path → the objects `manifests` is the YAML of. */
+    objects: Record<string, NodeManifests>;
     /** ClusterPki.nodeFiles (secret): node or "masters" → path → file. */
     pki: pulumi.Output<NodeFileMap>;
     /** StaticPods.operatorInputs (secret): the operator-input manifests for the bootstrap node, by path. */
@@ -22,8 +24,6 @@ export interface IgnitionInputs {
     bootstrapSshKey: pulumi.Output<string>;
     /** The pull secret (secret). */
     pullSecret: pulumi.Output<string>;
-    /** Resources the configs must wait for (the rendered manifests). */
-    dependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -49,7 +49,7 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
 
         const boot = config.nodes.bootstrap.name;
         this.configs[boot] = pulumi.secret(pulumi.all([inputs.pki, inputs.operatorInputs, inputs.pullSecret, inputs.bootstrapSshKey]).apply(([pki, operatorInputs, pullSecret, bootstrapSshKey]) =>
-            json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], pki: { ...(pki[boot] ?? {}), ...operatorInputs }, pullSecret, crds, bootstrapSshKey }))));
+            json(bootstrapIgnition({ config, manifests: inputs.manifests[boot], objects: inputs.objects[boot], pki: { ...(pki[boot] ?? {}), ...operatorInputs }, pullSecret, crds, bootstrapSshKey }))));
         for (const m of config.nodes.masters) {
             // No secret inside (the pointer carries only root-ca's certificate, the SSH keys and
             // per-node files), but kept secret like every node's config.
@@ -59,7 +59,7 @@ export class IgnitionConfigs extends pulumi.ComponentResource {
         this.files = new RenderedFiles(`${config.stack}/ignition`, {
             root: derived(config).assetDir,
             files: Object.fromEntries(Object.entries(this.configs).map(([node, content]) => [`${node}.ign`, { content, mode: 0o600 }])),
-        }, { parent: this, dependsOn: inputs.dependsOn });
+        }, { parent: this });
         this.registerOutputs({});
     }
 }

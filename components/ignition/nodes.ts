@@ -1,10 +1,11 @@
 import type { ClusterConfig, NodeConfig } from "../config";
 import { derived } from "../config/derived";
-import { clusterManifests, pullSecretManifest, toYaml } from "../manifests";
+import { KubeObject, pullSecretManifest, toYaml } from "../manifests";
 import { BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, MASTER_KUBELET_CA, STATIC_POD_DIR } from "../node-paths";
 import { BOOTKUBE_PATH, BOOTSTRAP_KUBELET_CONFIG, bootkubeUnit, bootstrapKubeletConfig, bootstrapKubeletUnit, crioPauseConf, fqdn, NM_KEYFILE, nmKeyfile, PULL_SECRET_PATH } from "./node-files";
 import { bootkubeScript, CRDS_DIR } from "./bootkube";
 import { directory, file, IgnitionConfig, IgnitionFile, ignitionConfig, unit } from "./spec";
+import type { NodeManifests } from "../static-pods";
 
 /** A file for a node from an earlier stage: its text and mode. */
 export interface NodeFile { content: string; mode: number }
@@ -14,6 +15,11 @@ export interface BootstrapInputs {
     config: ClusterConfig;
     /** The static pods and cluster manifests for this node, by path (StaticPods.files). */
     manifests: Record<string, string>;
+    /**
+     * The objects `manifests` is the YAML of, by path (StaticPods.objects): bootkube.sh patches
+     * in the status of the Infrastructure and the FeatureGate among them.
+     */
+    objects: NodeManifests;
     /** The PKI, kubeconfigs and operator-input manifests for this node, by path (ClusterPki.nodeFiles, StaticPods.operatorInputs). */
     pki: Record<string, NodeFile>;
     /** The pull secret (a dockerconfigjson document). */
@@ -39,17 +45,24 @@ function commonFiles(c: ClusterConfig, n: NodeConfig, pullSecret: string): Ignit
 
 const fromMap = (m: Record<string, NodeFile>) => Object.entries(m).map(([path, f]) => file(path, f.content, f.mode));
 
+/** The one `config.openshift.io/v1` object of `kind` among the rendered ones. @throws Error if there is none. */
+function configObject(objects: NodeManifests, kind: string): KubeObject {
+    const o = Object.values(objects).flat().find((x) => x.apiVersion === "config.openshift.io/v1" && x.kind === kind);
+    if (!o) throw new Error(`bootstrap Ignition: no config.openshift.io/v1 ${kind} among the rendered manifests`);
+    return o as KubeObject;
+}
+
 /**
  * The bootstrap node's Ignition config (what openshift-install's carries, openshift/installer
  * pkg/asset/ignition/bootstrap/common.go, release-4.18, with this project's own static pods): static pods, cluster manifests, CRDs,
  * the pull-secret manifest, PKI and kubeconfigs, bootkube.sh and its unit, the kubelet set up
  * for static pods only, CRI-O's pause image, hostname and static network.
- * @throws Error if two entries share a path.
+ * @throws Error if two entries share a path, or `objects` holds no Infrastructure or FeatureGate.
  */
 export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
     const c = i.config;
-    const infrastructure = clusterManifests(c)["03-infrastructure.yaml"][0];
-    const featureGate = clusterManifests(c)["05a-featuregate.yaml"][0];
+    const infrastructure = configObject(i.objects, "Infrastructure");
+    const featureGate = configObject(i.objects, "FeatureGate");
     const crdFiles = Object.entries(i.crds).map(([name, text]) => file(`${CRDS_DIR}/${name}`, text, 0o644));
     return ignitionConfig({
         // openshift-install's bootstrap.ign: the install-config's key and bootstrap-ssh's.

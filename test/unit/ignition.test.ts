@@ -47,7 +47,7 @@ function render(c: ClusterConfig, crds: Record<string, string> = {}) {
     const pki = pkiFiles(c);
     const text = (m: Record<string, object[]>) => Object.fromEntries(Object.entries(m).map(([p, o]) => [p, toYaml(o)]));
     const configs: Record<string, IgnitionConfig> = {
-        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), pki: { ...pki[c.nodes.bootstrap.name], ...operatorInputs(c) }, pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds, bootstrapSshKey: BOOTSTRAP_SSH }),
+        [c.nodes.bootstrap.name]: bootstrapIgnition({ config: c, manifests: text(bootstrapManifests(c)), objects: bootstrapManifests(c), pki: { ...pki[c.nodes.bootstrap.name], ...operatorInputs(c) }, pullSecret: '{"auths":{"quay.io":{"auth":"eA=="}}}', crds, bootstrapSshKey: BOOTSTRAP_SSH }),
     };
     for (const m of c.nodes.masters) {
         configs[m.name] = masterIgnition({ config: c, node: m, manifests: text(masterManifests(c)), rootCa: ROOT_CA });
