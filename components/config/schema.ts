@@ -203,7 +203,6 @@ export function derivedMac(stack: string, clusterName: string, node: string): st
 function sshKeyProblem(k: string): string | undefined {
     const generic = "is not an SSH public key; paste the one line of your ~/.ssh/id_ed25519.pub";
     if (k.includes("PRIVATE KEY")) return "is not an SSH public key; that is a PRIVATE key: remove it from the stack config now and use the .pub file";
-    // eslint-disable-next-line no-control-regex
     if (/[\x00-\x1f\x7f]/.test(k)) return "contains control characters (a line break, tab or escape); paste the one line of your ~/.ssh/id_ed25519.pub";
     const [type, body] = k.split(" ");
     if (!SSH_KEY_TYPES.includes(type) || !body || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return generic;
