@@ -215,3 +215,18 @@ test("bootkube.sh is rendered from the config and is valid bash", () => {
     assert.equal(r.status, 0, r.stderr);
     fs.rmSync(dir, { recursive: true });
 });
+
+test("the bootstrap config takes the Infrastructure and FeatureGate StaticPods rendered, and refuses objects without them", () => {
+    const c = local;
+    const objects = structuredClone(bootstrapManifests(c));
+    const infra = Object.values(objects).flat().find((o) => o.kind === "Infrastructure") as any;
+    const gate = Object.values(objects).flat().find((o) => o.kind === "FeatureGate") as any;
+    infra.status.infrastructureName = "handed-over-infra";
+    gate.status.featureGates[0].version = "9.9.9-handed-over";
+    const inputs = { config: c, manifests: {}, objects, pki: {}, pullSecret: '{"auths":{}}', crds: {} };
+    const script = fileText(files(bootstrapIgnition(inputs))["/usr/local/bin/bootkube.sh"]);
+    assert.ok(script.includes('"infrastructureName":"handed-over-infra"'), "the Infrastructure status patch is the one handed over");
+    assert.ok(script.includes('"version":"9.9.9-handed-over"'), "the FeatureGate status patch is the one handed over");
+    const withoutGate = Object.fromEntries(Object.entries(objects).filter(([, os]) => !os.some((o) => o.kind === "FeatureGate")));
+    assert.throws(() => bootstrapIgnition({ ...inputs, objects: withoutGate }), /no config.openshift.io\/v1 FeatureGate among the rendered manifests/);
+});
