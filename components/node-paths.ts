@@ -16,6 +16,18 @@ export const STATIC_POD_DIR = "/etc/kubernetes/manifests";
 export const BOOTSTRAP_SECRETS_DIR = "/etc/kubernetes/bootstrap-secrets";
 /** Where the bootstrap static pods see BOOTSTRAP_SECRETS_DIR (the `secrets` mountPath). */
 export const SECRETS_MOUNT = "/etc/kubernetes/secrets";
+/**
+ * Bootstrap node: the control-plane components' config files (the hostPath of the `config`
+ * volume), where openshift-install's bootkube.sh puts what the operators' renders write
+ * (openshift/installer data/data/bootstrap/files/usr/local/bin/bootkube.sh.template, release-4.18).
+ */
+export const BOOTSTRAP_CONFIGS_DIR = "/etc/kubernetes/bootstrap-configs";
+/**
+ * Where the bootstrap static pods see BOOTSTRAP_CONFIGS_DIR (the `config` mountPath of
+ * openshift/cluster-kube-controller-manager-operator
+ * bindata/bootkube/bootstrap-manifests/kube-controller-manager-pod.yaml, release-4.18).
+ */
+export const CONFIG_MOUNT = "/etc/kubernetes/config";
 /** Bootstrap node: kubeconfigs of the control-plane components, mounted at the same path. */
 export const KUBECONFIGS_DIR = "/etc/kubernetes/kubeconfigs";
 /** Bootstrap node: the cluster manifests bootkube.sh applies once the API server answers. */
@@ -32,6 +44,11 @@ export const MASTER_KUBELET_CA = "/etc/kubernetes/kubelet-ca.crt";
 /** A file under the secrets mount, as a static pod flag names it, e.g. `secret(crt("etcd-ca-bundle"))`. */
 export function secret(file: string): string {
     return `${SECRETS_MOUNT}/${file}`;
+}
+
+/** A config file under the config mount, as a static pod flag names it, e.g. `config("cluster-policy-controller-config.yaml")`. */
+export function config(file: string): string {
+    return `${CONFIG_MOUNT}/${file}`;
 }
 
 /** A kubeconfig under KUBECONFIGS_DIR by its catalogue name, e.g. `kubeconfig("kube-scheduler")`. */

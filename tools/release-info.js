@@ -28,6 +28,10 @@ const release = {
         pod: tag("pod"),
         // bootkube.sh's MCO bootstrap render (the machine-config-server on the bootstrap node).
         machineConfigOperator: tag("machine-config-operator"),
+        // The bootstrap kube-controller-manager pod's second container: the image the controller-manager
+        // operator's render takes as --cluster-policy-controller-image (openshift/cluster-kube-controller-manager-operator
+        // pkg/cmd/render/render.go, release-4.18).
+        clusterPolicyController: tag("cluster-policy-controller"),
     },
 };
 process.stdout.write(`  # ${given} (${info.metadata.version}), from oc adm release info\n`);

@@ -223,7 +223,9 @@ function sshKeyProblem(k: string): string | undefined {
     return undefined;
 }
 
-const image = () => z.string({ error: (iss) => `${show(iss.input)} is not an image pinned by digest (<repository>@sha256:<64 hex>); fill the release block with tools/release-info` })
+const image = () => z.string({ error: (iss) => (iss.input === undefined
+    ? "is missing: every component image is pinned by digest (<repository>@sha256:<64 hex>); fill the release block with tools/release-info"
+    : `${show(iss.input)} is not an image pinned by digest (<repository>@sha256:<64 hex>); fill the release block with tools/release-info`) })
     .regex(DIGEST_IMAGE, { error: (iss) => `${show(iss.input)} is not an image pinned by digest (<repository>@sha256:<64 hex>); fill the release block with tools/release-info` });
 
 const releaseSchema = obj({
@@ -235,6 +237,8 @@ const releaseSchema = obj({
         // as openshift-install's does, and the machine-config-server pod it renders takes the same
         // image from the release's image-references.
         machineConfigOperator: image(),
+        // tag `cluster-policy-controller`: the bootstrap kube-controller-manager pod's second container.
+        clusterPolicyController: image(),
     }),
 });
 
@@ -282,7 +286,7 @@ export const rawConfigSchema = obj({
     }).prefault({}),
     release: doc(z.unknown().superRefine((v, ctx) => { if (v === undefined) ctx.addIssue({ code: "custom", message: "is missing: every stack pins its OpenShift release by digest; see stacks/Pulumi.local.yaml and tools/release-info" }); })
         .pipe(releaseSchema),
-        { default: "(required)", meaning: "`version`, the release `image` and `images.{etcd,hyperkube,kubeProxy,pod,machineConfigOperator}`, each `<repository>@sha256:<digest>`; `tools/release-info <release image>` prints this block from `oc adm release info`; the `local` stack carries OpenShift 4.18.0's" }),
+        { default: "(required)", meaning: "`version`, the release `image` and `images.{etcd,hyperkube,kubeProxy,pod,machineConfigOperator,clusterPolicyController}`, each `<repository>@sha256:<digest>`; `tools/release-info <release image>` prints this block from `oc adm release info`; the `local` stack carries OpenShift 4.18.0's, with a placeholder `clusterPolicyController` digest" }),
     extraArgs: doc(extraArgsSchema.prefault({}),
         { default: "none", meaning: "extra or overriding flags per component (`etcd`, `kube-apiserver`, `kube-controller-manager`, `kube-scheduler`, `cluster-version-operator`, `kube-proxy`), e.g. `{kube-apiserver: {v: \"4\"}}` renders `--v=4` in place of `--v=2`; a flag the config renders from a key (e.g. `service-cluster-ip-range`: `serviceNetwork`) is refused with that key's name; a flag that weakens authentication needs `allowInsecureFlags`" }),
     allowInsecureFlags: doc(z.array(z.string({ error: "must be a list of `<component>.<flag>`, e.g. [\"kube-apiserver.anonymous-auth\"]" }), { error: "must be a list of `<component>.<flag>`, e.g. [\"kube-apiserver.anonymous-auth\"]" }).default([]),

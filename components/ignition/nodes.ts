@@ -1,7 +1,7 @@
 import type { ClusterConfig, NodeConfig } from "../config";
 import { derived } from "../config/derived";
 import { KubeObject, pullSecretManifest, toYaml } from "../manifests";
-import { BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, MASTER_KUBELET_CA, STATIC_POD_DIR } from "../node-paths";
+import { BOOTSTRAP_CONFIGS_DIR, BOOTSTRAP_SECRETS_DIR, CLUSTER_MANIFESTS_DIR, KUBECONFIGS_DIR, MASTER_BOOTSTRAP_KUBECONFIG, MASTER_KUBELET_CA, STATIC_POD_DIR } from "../node-paths";
 import { BOOTKUBE_PATH, BOOTSTRAP_KUBELET_CONFIG, bootkubeUnit, bootstrapKubeletConfig, bootstrapKubeletUnit, crioPauseConf, fqdn, NM_KEYFILE, nmKeyfile, PULL_SECRET_PATH } from "./node-files";
 import { bootkubeScript, CRDS_DIR } from "./bootkube";
 import { directory, file, IgnitionConfig, IgnitionFile, ignitionConfig, unit } from "./spec";
@@ -54,7 +54,7 @@ function configObject(objects: NodeManifests, kind: string): KubeObject {
 
 /**
  * The bootstrap node's Ignition config (what openshift-install's carries, openshift/installer
- * pkg/asset/ignition/bootstrap/common.go, release-4.18, with this project's own static pods): static pods, cluster manifests, CRDs,
+ * pkg/asset/ignition/bootstrap/common.go, release-4.18, with this project's own static pods): static pods and their config files, cluster manifests, CRDs,
  * the pull-secret manifest, PKI and kubeconfigs, bootkube.sh and its unit, the kubelet set up
  * for static pods only, CRI-O's pause image, hostname and static network.
  * @throws Error if two entries share a path, or `objects` holds no Infrastructure or FeatureGate.
@@ -87,6 +87,7 @@ export function bootstrapIgnition(i: BootstrapInputs): IgnitionConfig {
             directory(CLUSTER_MANIFESTS_DIR, 0o755),
             directory(CRDS_DIR, 0o755),
             directory(STATIC_POD_DIR, 0o755),
+            directory(BOOTSTRAP_CONFIGS_DIR, 0o755),
             directory(BOOTSTRAP_SECRETS_DIR, 0o700),
             directory(KUBECONFIGS_DIR, 0o700),
         ],

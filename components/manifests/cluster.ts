@@ -5,6 +5,7 @@ import { derived } from "../config/derived";
 import { NODE_BOOTSTRAPPER } from "../pki/catalogue";
 import { DISABLED_FEATURE_GATES, ENABLED_FEATURE_GATES } from "./feature-gates";
 import { clusterRoleBinding, KubeObject } from "./objects";
+import { clusterPolicyControllerRbac } from "./operators/kube-controller-manager";
 
 /** `https://api.<clusterName>.<baseDomain>:6443`, the external API URL. */
 export function apiServerUrl(c: ClusterConfig): string {
@@ -122,6 +123,8 @@ export function clusterManifests(c: ClusterConfig): Record<string, KubeObject[]>
     const minor = c.release.version.split(".").slice(0, 2).join(".");
     return {
         "01-namespaces.yaml": NAMESPACES.map(namespace),
+        // What the bootstrap controller manager's cluster-policy-controller acts with.
+        "02-cluster-policy-controller-rbac.yaml": clusterPolicyControllerRbac(),
         "02-rbac.yaml": [
             // The masters' kubelets bootstrap as the node-bootstrapper service account (a client
             // certificate with its user name): they may create and watch their CSRs

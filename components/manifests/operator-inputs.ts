@@ -3,10 +3,10 @@ import type { PkiMaterial } from "../pki";
 import { KubeObject, opaqueSecret } from "./objects";
 import { etcdOperatorInputs } from "./operators/etcd";
 import { kubeApiserverOperatorInputs } from "./operators/kube-apiserver";
-import { kubeControllerManagerOperatorInputs } from "./operators/kube-controller-manager";
+import { clusterPolicyControllerRbac, kubeControllerManagerOperatorInputs } from "./operators/kube-controller-manager";
 import { machineConfigOperatorInputs } from "./operators/machine-config";
 
-export { etcdOperatorInputs, kubeApiserverOperatorInputs, kubeControllerManagerOperatorInputs, machineConfigOperatorInputs };
+export { clusterPolicyControllerRbac, etcdOperatorInputs, kubeApiserverOperatorInputs, kubeControllerManagerOperatorInputs, machineConfigOperatorInputs };
 
 /**
  * `kube-system/kubeadmin`: the bcrypt hash of the kubeadmin password, which the authentication

@@ -238,9 +238,12 @@ export function pkiCatalogue(c: ClusterConfig): Catalogue {
         leaf({ name: "kube-apiserver-lb-server", ...apiServer, signer: "kube-apiserver-lb-signer", usage: "server", dnsNames: [`api.${d}`], chain: true }),
         leaf({ name: "kube-apiserver-internal-lb-server", ...apiServer, signer: "kube-apiserver-lb-signer", usage: "server", dnsNames: [`api-int.${d}`], chain: true }),
         leaf({ name: "kube-apiserver-to-kubelet-client", ...apiServer, signer: "kube-apiserver-to-kubelet-signer", usage: "client" }),
-        // The installer's control-plane client identities are system:admin.
+        // The installer's control-plane client identities are system:admin. The controller
+        // manager's also goes to the bootstrap secrets: the bootstrap cluster-policy-controller
+        // serves with it (openshift/cluster-kube-controller-manager-operator
+        // bindata/bootkube/config/bootstrap-cluster-policy-controller-config-overrides.yaml, release-4.18).
         leaf({ name: "kube-control-plane-kube-controller-manager-client", commonName: "system:admin", organization: "system:masters",
-            signer: "kube-control-plane-signer", usage: "client", onBootstrap: false }),
+            signer: "kube-control-plane-signer", usage: "client" }),
         leaf({ name: "kube-control-plane-kube-scheduler-client", commonName: "system:admin", organization: "system:masters",
             signer: "kube-control-plane-signer", usage: "client", onBootstrap: false }),
         leaf({ name: "aggregator-client", commonName: AGGREGATOR_CLIENT_CN, organization: "kube-master", signer: "aggregator-signer", usage: "client" }),

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { ClusterConfig, parseClusterConfig } from "../../components/config/schema";
-import { operatorInputManifests } from "../../components/manifests";
+import { clusterManifests, operatorInputManifests } from "../../components/manifests";
 import { ClusterPki, PkiMaterial } from "../../components/pki";
 import { CA_VALIDITY_HOURS, etcdLeaf, LEAF_VALIDITY_HOURS, pkiCatalogue } from "../../components/pki/catalogue";
 import { handoffContract } from "../support/handoff-contract";
@@ -127,7 +127,8 @@ test("every certificate checks out with openssl: self-signed signers, chain, sub
 
 test("handoff contract: the operator inputs hold the real PKI, and the trust works as each operator uses it", async () => {
     const material = (await stack.outputs()).material.value as PkiMaterial;
-    const objects = Object.values(operatorInputManifests(config, material)).flat();
+    // The contract's RBAC rows are plain cluster manifests; the rest are operator inputs.
+    const objects = [...Object.values(operatorInputManifests(config, material)).flat(), ...Object.values(clusterManifests(config)).flat()];
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "othw-handoff-"));
     const get = (kind: string, ns: string | undefined, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns) as any;
     const decode = (s: string) => Buffer.from(s, "base64").toString();
@@ -171,6 +172,11 @@ test("handoff contract: the operator inputs hold the real PKI, and the trust wor
             for (const d of l.dnsNames) assert.ok(ok(serving, l.name, "-purpose", "sslserver", "-verify_hostname", d), `${l.name} serves ${d}`);
             for (const ip of l.ipAddresses) assert.ok(ok(serving, l.name, "-purpose", "sslserver", "-verify_ip", ip), `${l.name} serves ${ip}`);
         }
+        // The bootstrap cluster-policy-controller serves with the controller manager's client
+        // certificate and trusts kube-control-plane-ca-bundle for its clients (its servingInfo):
+        // that bundle verifies the certificate, and so the controller manager's identity.
+        assert.ok(ok(crt("kube-control-plane-ca-bundle"), "kube-control-plane-kube-controller-manager-client", "-purpose", "sslclient"),
+            "kube-control-plane-ca-bundle verifies the controller manager's client certificate");
         // The etcd signer, as cluster-etcd-operator keeps it, verifies every etcd certificate.
         const etcdCa = write("etcd-ca.crt", decode(get("Secret", "openshift-etcd", "etcd-signer").data["tls.crt"]));
         for (const l of cat.leaves.filter((x) => x.signer === "etcd-signer")) assert.ok(ok(etcdCa, l.name), `etcd-signer verifies ${l.name}`);

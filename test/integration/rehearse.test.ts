@@ -90,6 +90,9 @@ test("the rendered bootstrap passes every rung of the rehearsal", { skip: SKIP }
     for (const name of must) assert.equal(r.rungs.get(name)?.status, "pass", `rung ${name}: ${JSON.stringify(r.rungs.get(name))}`);
     // The CVO cannot run without its image; that is the one rung that says so instead of passing.
     assert.equal(r.rungs.get("pod cvo-bootstrap")?.status, "skip");
+    // Nor can the controller manager's cluster-policy-controller: its pod passes on the
+    // controller manager alone and names the container it left out.
+    assert.match(r.rungs.get("pod kube-controller-manager-bootstrap")!.detail, /1 container\(s\) up, probes answer; not run: container cluster-policy-controller: /);
     assert.match(r.rungs.get("master-0 client CSR")!.detail, /authenticates as system:node:master-0\.rh\.lab\.local/);
     assert.match(r.rungs.get("bootkube.sh")!.detail, /CRDs applied/);
     assert.deepEqual(leftovers(), [], "no namespace or process left behind");

@@ -84,6 +84,17 @@ export function handoffContract(bootstrap: string): ContractRow[] {
         { operator: "kube-controller-manager", source: `${KCMO} pkg/operator/satokensignercontroller/satokensigner_controller.go`, kind: "Secret",
             namespace: "openshift-config", name: "initial-service-account-private-key", keys: ["service-account.key"], annotations: [] },
 
+        // What the bootstrap cluster-policy-controller's controllers act with (as service accounts in openshift-infra).
+        ...["namespace-security-allocation-controller", "podsecurity-admission-label-syncer-controller", "podsecurity-admission-label-privileged-namespaces-syncer-controller"]
+            .flatMap((file): ContractRow[] => {
+                const name = `system:openshift:controller:${file === "podsecurity-admission-label-privileged-namespaces-syncer-controller" ? "privileged-namespaces-psa-label-syncer" : file}`;
+                const annotations = file.includes("privileged") ? [] : ["rbac.authorization.kubernetes.io/autoupdate"];
+                return [
+                    { operator: "kube-controller-manager", source: `${KCMO} bindata/bootkube/manifests/00_${file}-clusterrole.yaml`, kind: "ClusterRole", name, keys: [], annotations },
+                    { operator: "kube-controller-manager", source: `${KCMO} bindata/bootkube/manifests/00_${file}-clusterrolebinding.yaml`, kind: "ClusterRoleBinding", name, keys: [], annotations },
+                ];
+            }),
+
         { operator: "machine-config", source: `${MCO} pkg/operator/sync.go`, kind: "ConfigMap", namespace: "kube-system", name: "root-ca", keys: ["ca.crt"], annotations: [], bundleOf: ["root-ca"] },
         { operator: "machine-config", source: `${MCO} pkg/operator/bootstrap.go`, kind: "ConfigMap", namespace: "openshift-config", name: "initial-kube-apiserver-server-ca", keys: CA, annotations: [],
             bundleOf: ["admin-kubeconfig-signer", "kubelet-signer", "kube-control-plane-signer", "kube-apiserver-lb-signer", "kube-apiserver-localhost-signer",

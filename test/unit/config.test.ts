@@ -71,6 +71,7 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
     ["clusterName", { clusterName: "" }, /clusterName: must be a non-empty string/],
     ["release", { release: undefined }, /release: is missing/],
     ["release.images.etcd", { release: { ...release, images: { ...release.images, etcd: "quay.io/openshift/etcd:latest" } } }, /not an image pinned by digest/],
+    ["release.images.clusterPolicyController", { release: { ...release, images: { ...release.images, clusterPolicyController: undefined } } }, /release\.images\.clusterPolicyController: is missing: .*tools\/release-info/],
     ["release.version", { release: { ...release, version: "4.18" } }, /not a release version like 4.18.0/],
     ["clusterNetwork.hostPrefix", { clusterNetwork: { cidr: "10.128.0.0/14", hostPrefix: 12 } }, /between the network's prefix \/14 and 30/],
     ["nodes.masters", { nodes: { masters: [{ name: "m", ip: "192.168.126.9" }] } }, /lists 1 masters; .* exactly 3/],

@@ -95,6 +95,33 @@ test("config resources: Infrastructure URI, DNS cluster domain, Scheduler, Ingre
     assert.deepEqual(boot.subjects, [{ kind: "ServiceAccount", namespace: "openshift-machine-config-operator", name: "node-bootstrapper" }]);
 });
 
+test("the cluster-policy-controller's controllers may do their work as the service accounts they act as", () => {
+    // The service accounts of openshift/cluster-policy-controller pkg/cmd/controller/config.go
+    // (release-4.18), each bound to the role the controller-manager operator's render gives it.
+    const want: Record<string, string> = {
+        "namespace-security-allocation-controller": "system:openshift:controller:namespace-security-allocation-controller",
+        "podsecurity-admission-label-syncer-controller": "system:openshift:controller:podsecurity-admission-label-syncer-controller",
+        "privileged-namespaces-psa-label-syncer": "system:openshift:controller:privileged-namespaces-psa-label-syncer",
+    };
+    const allows = (role: any, group: string, resource: string, verb: string, name?: string) => role.rules.some((r: any) =>
+        r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb) && (!r.resourceNames || (name && r.resourceNames.includes(name))));
+    for (const [sa, roleName] of Object.entries(want)) {
+        const binding = find("ClusterRoleBinding", undefined, roleName)[0] as any;
+        assert.ok(binding, roleName);
+        assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: sa, namespace: "openshift-infra" }], roleName);
+        assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName });
+    }
+    const alloc = find("ClusterRole", undefined, want["namespace-security-allocation-controller"])[0];
+    assert.ok(allows(alloc, "security.openshift.io", "rangeallocations", "create"), "it records the ranges it hands out");
+    assert.ok(allows(alloc, "", "namespaces", "update"), "it writes the openshift.io/sa.scc.* annotations");
+    const psa = find("ClusterRole", undefined, want["podsecurity-admission-label-syncer-controller"])[0];
+    assert.ok(allows(psa, "security.openshift.io", "securitycontextconstraints", "list"));
+    const privileged = find("ClusterRole", undefined, want["privileged-namespaces-psa-label-syncer"])[0];
+    assert.ok(allows(privileged, "", "namespaces", "patch", "kube-system"));
+    assert.ok(!allows(privileged, "", "namespaces", "patch", "openshift-etcd"), "it may patch only default, kube-system and kube-public");
+    assert.ok(Object.values(clusterManifests(config)).flat().some((o) => o.kind === "Namespace" && o.metadata.name === "openshift-infra"), "their namespace exists");
+});
+
 test("every bundle of the catalogue is made of declared signers", () => {
     const signers = new Set(cat.signers.map((s) => s.name));
     assert.deepEqual(cat.bundles.map((b) => b.name).sort(), [...BUNDLE_NAMES].sort());

@@ -12,7 +12,7 @@ import { bootstrapManifests, masterManifests } from "../../components/static-pod
 import { operatorInputManifests, toYaml } from "../../components/manifests";
 import { standInPki } from "../support/pki-stand-in";
 import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki/catalogue";
-import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, SECRETS_MOUNT } from "../../components/node-paths";
+import { BOOTSTRAP_CONFIGS_DIR, BOOTSTRAP_SECRETS_DIR, CONFIG_MOUNT, KUBECONFIGS_DIR, SECRETS_MOUNT } from "../../components/node-paths";
 import { localConfig, ROOT } from "../support/config";
 
 const SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPXJ7Ux28cIGj4b21XFKFX+JFSShGnidLAvzfvMe9G95 test";
@@ -144,12 +144,22 @@ test("bootstrap: every file a static pod, unit or script refers to is in the con
     const f = files(cfg);
     const dirs = new Set(cfg.storage!.directories!.map((d) => d.path));
     const referenced = new Set<string>();
+    // A path as a container sees it → the path on the node.
+    const onNode = (x: string) => x.replace(SECRETS_MOUNT, BOOTSTRAP_SECRETS_DIR).replace(CONFIG_MOUNT, BOOTSTRAP_CONFIGS_DIR);
+    const refs = /(\/etc\/kubernetes\/[^\s,="]+\.(?:crt|key|pub|kubeconfig|yaml))/g;
     for (const [p, objs] of Object.entries(bootstrapManifests(local))) {
+        // The components' config files name certificates too (e.g. the cluster-policy-controller's servingInfo).
+        if (p.startsWith(`${BOOTSTRAP_CONFIGS_DIR}/`)) {
+            assert.ok(f[p], `${p} is in the config`);
+            for (const m of JSON.stringify(objs).matchAll(refs)) referenced.add(onNode(m[1]));
+            continue;
+        }
         if (!p.startsWith("/etc/kubernetes/manifests/")) continue;
         const pod = objs[0] as any;
-        const c = pod.spec.containers[0];
-        for (const a of [...(c.command ?? []), ...(c.args ?? [])]) {
-            for (const m of String(a).matchAll(/(\/etc\/kubernetes\/[^\s,=]+\.(?:crt|key|pub|kubeconfig))/g)) referenced.add(m[1].replace(SECRETS_MOUNT, BOOTSTRAP_SECRETS_DIR));
+        for (const c of pod.spec.containers) {
+            for (const a of [...(c.command ?? []), ...(c.args ?? [])]) {
+                for (const m of String(a).matchAll(refs)) referenced.add(onNode(m[1]));
+            }
         }
         for (const v of pod.spec.volumes ?? []) {
             if (v.hostPath.type !== "DirectoryOrCreate") assert.ok(dirs.has(v.hostPath.path) || f[v.hostPath.path], `${p}: hostPath ${v.hostPath.path}`);

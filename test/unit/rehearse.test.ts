@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { firstError } from "../../tools/rehearse.d/main";
-import { mapEntrypoint, REHEARSE_BIN } from "../../tools/rehearse.d/pods";
+import { mapEntrypoint, REHEARSE_BIN, runnableContainers, StaticPod } from "../../tools/rehearse.d/pods";
+import { bootstrapManifests } from "../../components/static-pods/nodes";
+import { localConfig } from "../support/config";
 import { sandboxScript } from "../../tools/rehearse.d/sandbox";
 
 test("the rehearsal maps each image's entry point to a local binary, and says why it cannot run the rest", () => {
@@ -12,6 +14,21 @@ test("the rehearsal maps each image's entry point to a local binary, and says wh
     const cvo = mapEntrypoint(c(undefined, ["start"]));
     assert.ok("skip" in cvo && /entry point \(quay\.io\/x@sha256:00\)/.test(cvo.skip));
     assert.ok("skip" in mapEntrypoint(c(["/usr/bin/machine-config-operator"])));
+});
+
+test("of the controller-manager pod only the cluster-policy-controller is left out, named; of the CVO pod everything", () => {
+    const files = bootstrapManifests(localConfig()) as unknown as Record<string, StaticPod[]>;
+    const kcm = runnableContainers(files["/etc/kubernetes/manifests/kube-controller-manager-bootstrap.yaml"][0]);
+    assert.deepEqual(kcm.run.map((r) => r.container.name), ["kube-controller-manager"]);
+    assert.equal(kcm.run[0].argv[0], `${REHEARSE_BIN}/kube-controller-manager`);
+    assert.equal(kcm.notRun.length, 1);
+    assert.match(kcm.notRun[0], /^container cluster-policy-controller: its binary cluster-policy-controller comes from the release image/);
+    const cvo = runnableContainers(files["/etc/kubernetes/manifests/cvo-bootstrap.yaml"][0]);
+    assert.deepEqual(cvo.run, []);
+    assert.match(cvo.notRun[0], /^container cluster-version-operator: /);
+    for (const f of ["etcd-bootstrap", "kube-apiserver-bootstrap", "kube-scheduler-bootstrap"]) {
+        assert.deepEqual(runnableContainers(files[`/etc/kubernetes/manifests/${f}.yaml`][0]).notRun, [], f);
+    }
 });
 
 test("a failure is told by its first error line, or by the last one for why a process exited", () => {

@@ -30,13 +30,16 @@ test("tools/release-info turns oc's release info into a valid release block", ()
     assert.equal(c.release.image, `quay.io/openshift-release-dev/ocp-release@sha256:${"5b".repeat(32)}`);
     assert.equal(c.release.images.kubeProxy, `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${"b9".repeat(32)}`);
     assert.equal(c.release.images.machineConfigOperator, `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${"c9".repeat(32)}`);
+    assert.equal(c.release.images.clusterPolicyController, `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${"ef".repeat(32)}`);
 });
 
 test("tools/release-info fails on a release without a needed image", () => {
-    const info = JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
-    info.references.spec.tags = info.references.spec.tags.filter((t: { name: string }) => t.name !== "kube-proxy");
-    const { env } = fakeOc(JSON.stringify(info));
-    const r = spawnSync("bash", [path.join(ROOT, "tools/release-info"), IMAGE], { env, encoding: "utf8" });
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /has no kube-proxy image pinned by digest/);
+    for (const missing of ["kube-proxy", "cluster-policy-controller"]) {
+        const info = JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
+        info.references.spec.tags = info.references.spec.tags.filter((t: { name: string }) => t.name !== missing);
+        const { env } = fakeOc(JSON.stringify(info));
+        const r = spawnSync("bash", [path.join(ROOT, "tools/release-info"), IMAGE], { env, encoding: "utf8" });
+        assert.notEqual(r.status, 0, missing);
+        assert.match(r.stderr, new RegExp(`has no ${missing} image pinned by digest`));
+    }
 });

@@ -3,11 +3,14 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Namespace, Pod, ConfigMap, Secret } from "kubernetes-models/v1";
-import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { ClusterRole, ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { ObjectMeta } from "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta";
 import { ClusterConfig } from "../../components/config";
 import { pullSecretManifest, toYaml } from "../../components/manifests";
 import { bootstrapManifests, masterManifests } from "../../components/static-pods/nodes";
+import { DISABLED_FEATURE_GATES, ENABLED_FEATURE_GATES } from "../../components/manifests/feature-gates";
+import { kubeconfigCatalogue, pkiCatalogue } from "../../components/pki/catalogue";
+import { BOOTSTRAP_SECRETS_DIR, KUBECONFIGS_DIR, SECRETS_MOUNT } from "../../components/node-paths";
 import { withExtraArgs } from "../../components/static-pods/common";
 import { localConfig, ROOT } from "../support/config";
 
@@ -23,16 +26,21 @@ function render(c: ClusterConfig) {
 // image), so only their ObjectMeta is schema-checked and their kind must be one we know.
 const CORE: Record<string, new (o: any) => { validate(): void }> = {
     "v1/Pod": Pod, "v1/Namespace": Namespace, "v1/ConfigMap": ConfigMap, "v1/Secret": Secret,
-    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
+    "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole, "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,
 };
 const OPENSHIFT = new Set(["config.openshift.io/v1/Infrastructure", "config.openshift.io/v1/Network", "operator.openshift.io/v1/Network",
     "config.openshift.io/v1/DNS", "config.openshift.io/v1/FeatureGate", "config.openshift.io/v1/ClusterVersion",
     "config.openshift.io/v1/Scheduler", "config.openshift.io/v1/Ingress", "config.openshift.io/v1/Proxy",
     "machineconfiguration.openshift.io/v1/MachineConfig"]);
 
+// Component config files (no metadata): their fields are checked by the tests of that component.
+const CONFIG_FILES = new Set(["openshiftcontrolplane.config.openshift.io/v1/OpenShiftControllerManagerConfig"]);
+
 function validate(o: any): void {
     const key = `${o.apiVersion}/${o.kind}`;
-    if (CORE[key]) {
+    if (CONFIG_FILES.has(key)) {
+        assert.equal(o.metadata, undefined, `${key} is a config file, not an API object`);
+    } else if (CORE[key]) {
         new CORE[key](o).validate();
     } else {
         assert.ok(OPENSHIFT.has(key), `unexpected kind ${key}`);
@@ -48,7 +56,8 @@ test("every rendered manifest validates against the Kubernetes schema", () => {
                 for (const o of objects) { validate(o); n++; }
             }
         }
-        assert.equal(n, 5 + 12 + 2 + 11 + 2 + 3, "5 static pods, 12 namespaces, 2 bindings, 11 config objects, 2 MachineConfigs, 3 kube-proxy pods");
+        assert.equal(n, 5 + 1 + 12 + 6 + 2 + 11 + 2 + 3,
+            "5 static pods, the cluster-policy-controller's config, 12 namespaces, its 3 roles and bindings, 2 bindings, 11 config objects, 2 MachineConfigs, 3 kube-proxy pods");
     }
     validate(pullSecretManifest('{"auths":{}}'));
 });
@@ -182,6 +191,8 @@ test("an image reaches exactly the pods that run it", () => {
     ].sort());
     assert.deepEqual(changed({ release: { ...c.release, images: { ...c.release.images, kubeProxy: other } } }),
         ["master-0", "master-1", "master-2"].map((m) => `${m}:${POD}/kube-proxy.yaml#[0].spec.containers[0].image`));
+    assert.deepEqual(changed({ release: { ...c.release, images: { ...c.release.images, clusterPolicyController: other } } }),
+        [`bootstrap:${POD}/kube-controller-manager-bootstrap.yaml#[0].spec.containers[1].image`]);
 });
 
 test("extraArgs overrides a flag in place or appends a new one, for that component only", () => {
@@ -212,4 +223,71 @@ test("the fixes to the tutorial are in place", () => {
     const cv = files[`${MAN}/08-clusterversion.yaml`][0];
     assert.equal(cv.spec.desiredUpdate, undefined);
     assert.match(cv.spec.clusterID, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
+test("the bootstrap controller-manager pod runs the cluster-policy-controller beside the controller manager, as the operator's render does", () => {
+    const c = localConfig();
+    const files = bootstrapManifests(c) as Record<string, any[]>;
+    const pod = files[`${POD}/kube-controller-manager-bootstrap.yaml`][0];
+    assert.deepEqual(pod.spec.containers.map((x: any) => x.name), ["kube-controller-manager", "cluster-policy-controller"]);
+    const cpc = pod.spec.containers[1];
+    assert.equal(cpc.image, c.release.images.clusterPolicyController);
+    assert.notEqual(cpc.image, c.release.images.hyperkube);
+    assert.deepEqual(cpc.command, [
+        "cluster-policy-controller", "start",
+        "--config=/etc/kubernetes/config/cluster-policy-controller-config.yaml",
+        "--kubeconfig=/etc/kubernetes/kubeconfigs/kube-controller-manager.kubeconfig",
+        "--namespace=$(POD_NAMESPACE)",
+        "--v=2",
+    ]);
+    // $(POD_NAMESPACE) is the downward API's metadata.namespace, which the kubelet fills in for a static pod too.
+    assert.deepEqual(cpc.env, [
+        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+    ]);
+    assert.deepEqual(cpc.ports, [{ containerPort: 10357 }]);
+    assert.deepEqual(cpc.livenessProbe.httpGet, { path: "/healthz", port: 10357, scheme: "HTTPS", host: "localhost" });
+    assert.deepEqual(cpc.volumeMounts, [
+        { name: "secrets", mountPath: "/etc/kubernetes/secrets", readOnly: true },
+        { name: "kubeconfigs", mountPath: "/etc/kubernetes/kubeconfigs", readOnly: true },
+        { name: "config", mountPath: "/etc/kubernetes/config", readOnly: true },
+    ]);
+    // One volume per name, the config volume as the render's: /etc/kubernetes/bootstrap-configs.
+    assert.deepEqual(pod.spec.volumes.map((v: any) => [v.name, v.hostPath.path]), [
+        ["secrets", "/etc/kubernetes/bootstrap-secrets"], ["kubeconfigs", "/etc/kubernetes/kubeconfigs"], ["config", "/etc/kubernetes/bootstrap-configs"],
+    ]);
+    // The controller manager's own flags and extraArgs stay on its container.
+    const withArgs = bootstrapManifests(localConfig({ extraArgs: { "kube-controller-manager": { v: "4" } } })) as Record<string, any[]>;
+    const [kcm, cpc4] = withArgs[`${POD}/kube-controller-manager-bootstrap.yaml`][0].spec.containers;
+    assert.ok(kcm.command.includes("--v=4"));
+    assert.ok(cpc4.command.includes("--v=2") && !cpc4.command.includes("--v=4"));
+});
+
+test("the cluster-policy-controller's config has the render's fields, and names files the bootstrap node has", () => {
+    const c = localConfig();
+    const files = bootstrapManifests(c) as Record<string, any[]>;
+    const [cfg] = files["/etc/kubernetes/bootstrap-configs/cluster-policy-controller-config.yaml"];
+    assert.equal(cfg.apiVersion, "openshiftcontrolplane.config.openshift.io/v1");
+    assert.equal(cfg.kind, "OpenShiftControllerManagerConfig");
+    assert.deepEqual(cfg.servingInfo, {
+        bindAddress: "127.0.0.1:10357", bindNetwork: "tcp",
+        certFile: "/etc/kubernetes/secrets/kube-control-plane-kube-controller-manager-client.crt",
+        keyFile: "/etc/kubernetes/secrets/kube-control-plane-kube-controller-manager-client.key",
+        clientCA: "/etc/kubernetes/secrets/kube-control-plane-ca-bundle.crt",
+    });
+    assert.equal(cfg.featureGates.length, ENABLED_FEATURE_GATES.length + DISABLED_FEATURE_GATES.length);
+    assert.ok(cfg.featureGates.every((g: string) => /^[A-Za-z0-9]+=(true|false)$/.test(g)));
+    assert.ok(cfg.featureGates.includes("OpenShiftPodSecurityAdmission=false"), "the pod-security label syncer only advises in 4.18 Default");
+    assert.ok(cfg.featureGates.includes("ValidatingAdmissionPolicy=true"));
+    // Every file it names is one the PKI puts into the bootstrap secrets, and its kubeconfig one the catalogue makes.
+    const onBoot = new Set(pkiCatalogue(c).nodeFiles.flatMap((f) => f.to.filter((t) => t.node === c.nodes.bootstrap.name).map((t) => t.path)));
+    for (const f of [cfg.servingInfo.certFile, cfg.servingInfo.keyFile, cfg.servingInfo.clientCA]) {
+        assert.ok(onBoot.has(f.replace(SECRETS_MOUNT, BOOTSTRAP_SECRETS_DIR)), `${f} is on the bootstrap node`);
+    }
+    const leaf = pkiCatalogue(c).leaves.find((l) => l.name === "kube-control-plane-kube-controller-manager-client")!;
+    const bundle = pkiCatalogue(c).bundles.find((b) => b.name === "kube-control-plane-ca-bundle")!;
+    assert.ok(bundle.signers.includes(leaf.signer), "its client CA trusts the signer of its own certificate");
+    const pod = files[`${POD}/kube-controller-manager-bootstrap.yaml`][0];
+    const kc = (pod.spec.containers[1].command as string[]).find((a) => a.startsWith("--kubeconfig="))!.slice("--kubeconfig=".length);
+    assert.ok(kubeconfigCatalogue(c).some((k) => `${KUBECONFIGS_DIR}/${k.name}.kubeconfig` === kc), kc);
 });

@@ -11,7 +11,9 @@
  *    pointer integration test merges a real 4.18 one), and its root then gets the one served file
  *    the later rungs need, /etc/kubernetes/kubeconfig, from the file the server serves it from.
  * 2. The bootstrap node's static pods from that root's /etc/kubernetes/manifests, as written, in a
- *    network namespace holding the node's address (pods.ts, sandbox.ts); their probes; /readyz
+ *    network namespace holding the node's address (pods.ts, sandbox.ts), except the containers
+ *    whose binary exists only in their image (the cluster-version-operator, the controller
+ *    manager's cluster-policy-controller), each named in its pod's line; their probes; /readyz
  *    through `api` and `api-int` with the admin kubeconfig; the controller manager's and the
  *    scheduler's leases.
  * 3. bootkube.sh from the root, unmodified (its `oc` is kubectl), until it waits for the masters;
@@ -32,7 +34,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import YAML from "yaml";
 import { applyIgnition, ignitionFile, IGNITION_BIN, verifyIgnition } from "./ignition";
-import { containerSandbox, mapEntrypoint, Probe, readStaticPods, REHEARSE_BIN, StaticPod } from "./pods";
+import { containerSandbox, mapEntrypoint, Probe, readStaticPods, REHEARSE_BIN, runnableContainers, StaticPod } from "./pods";
 import { Bind, execIn, Network, Proc, Processes, run, SandboxSpec } from "./sandbox";
 import { MCO_BOOTSTRAP_DONE, MCS_KUBECONFIG } from "../../components/ignition/mco-bootstrap";
 import { kubeconfig } from "../../components/node-paths";
@@ -296,10 +298,12 @@ async function main(): Promise<number> {
         const rungName = `pod ${pod.metadata.name}`;
         const ok = await h.rung(rungName, ["network namespaces", ...podRungs.filter((r) => rank(pods[r]) < rank(pod)).map((r) => `pod ${pods[r].metadata.name}`)], async () => {
             const started: Proc[] = [];
-            for (const c of pod.spec.containers) {
-                const mapped = mapEntrypoint(c);
-                if ("skip" in mapped) return { skip: `not run: container ${c.name}: ${mapped.skip}` };
-                const spec = containerSandbox(pod, c, mapped.argv, { nodeRoot: boot.root, hostname: boot.fqdn, work, netns: boot.netns!, hosts, runBinds: binds });
+            // A container whose binary exists only in its image is left out, and said so; the
+            // pod's other containers still run.
+            const { run: runnable, notRun } = runnableContainers(pod);
+            if (runnable.length === 0) return { skip: `not run: ${notRun.join("; ")}` };
+            for (const { container: c, argv } of runnable) {
+                const spec = containerSandbox(pod, c, argv, { nodeRoot: boot.root, hostname: boot.fqdn, work, netns: boot.netns!, hosts, runBinds: binds });
                 const proc = h.procs.start(spec);
                 started.push(proc);
                 const probes = [c.readinessProbe, c.livenessProbe].filter((p): p is Probe => !!p);
@@ -309,7 +313,7 @@ async function main(): Promise<number> {
                     return true;
                 }, started);
             }
-            return `${file}: ${pod.spec.containers.length} container(s) up, probes answer`;
+            return `${file}: ${runnable.length} container(s) up, probes answer${notRun.length ? `; not run: ${notRun.join("; ")}` : ""}`;
         });
         if (ok) podRungs.push(file);
     }

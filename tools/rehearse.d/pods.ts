@@ -56,6 +56,23 @@ export function mapEntrypoint(c: Container): { argv: string[] } | { skip: string
     return { skip: `its binary ${bin} comes from the release image, which this host cannot pull` };
 }
 
+/**
+ * Which containers of a pod run here: those whose entry point maps to a local binary, each with
+ * its argv; the rest (e.g. the controller manager's cluster-policy-controller, whose binary is
+ * only in its image) by name and reason. The kubelet starts each container on its own, so the
+ * runnable ones still run when another one cannot.
+ */
+export function runnableContainers(pod: StaticPod): { run: { container: Container; argv: string[] }[]; notRun: string[] } {
+    const run: { container: Container; argv: string[] }[] = [];
+    const notRun: string[] = [];
+    for (const c of pod.spec.containers) {
+        const m = mapEntrypoint(c);
+        if ("skip" in m) notRun.push(`container ${c.name}: ${m.skip}`);
+        else run.push({ container: c, argv: m.argv });
+    }
+    return { run, notRun };
+}
+
 /** Reads every static pod YAML in `dir` (a node root's /etc/kubernetes/manifests), by file name. */
 export function readStaticPods(dir: string): Record<string, StaticPod> {
     const out: Record<string, StaticPod> = {};
