@@ -1,4 +1,4 @@
-module github.com/openshift-hard-way/tools/libvirt
+module github.com/openshift-hard-way/tools/plugins/libvirt
 
 go 1.25.11
 

@@ -1,4 +1,4 @@
-module github.com/openshift-hard-way/tools/pulumi
+module github.com/openshift-hard-way/tools/stand-ins/pulumi
 
 go 1.25.11
 

@@ -1,4 +1,4 @@
-module github.com/openshift-hard-way/tools/assets
+module github.com/openshift-hard-way/tools/plugins/assets
 
 go 1.25.11
 

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/openshift-hard-way/tools/assets/provider"
+	"github.com/openshift-hard-way/tools/plugins/assets/provider"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"

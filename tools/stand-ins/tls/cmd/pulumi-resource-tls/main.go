@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/openshift-hard-way/tools/tls/provider"
+	"github.com/openshift-hard-way/tools/stand-ins/tls/provider"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"

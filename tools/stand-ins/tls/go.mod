@@ -1,4 +1,4 @@
-module github.com/openshift-hard-way/tools/tls
+module github.com/openshift-hard-way/tools/stand-ins/tls
 
 go 1.25.11
 

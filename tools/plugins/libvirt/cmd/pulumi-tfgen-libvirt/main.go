@@ -3,7 +3,7 @@
 package main
 
 import (
-	"github.com/openshift-hard-way/tools/libvirt/provider"
+	"github.com/openshift-hard-way/tools/plugins/libvirt/provider"
 	"github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfgen"
 )
 

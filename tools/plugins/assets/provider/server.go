@@ -11,7 +11,7 @@
 //
 // It replaces a Node.js dynamic provider, which cost ~1.3 s of every preview (the provider's
 // closure serialized by the program, a second Node.js process for the provider) and could not
-// return a detailed diff (both measured by tools/bench; README.md, "Static pods and cluster manifests").
+// return a detailed diff (both measured by tools/dev/bench; README.md, "Static pods and cluster manifests").
 package provider
 
 import (

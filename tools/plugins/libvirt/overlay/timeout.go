@@ -6,7 +6,7 @@
 // just created or removed, though libvirtd's calls are synchronous: the first look already finds
 // the network active, the pool defined, the object gone. That was 5 s of every `pulumi up`
 // (network and pool are created in parallel) and 5 s of every `pulumi destroy` (measured by
-// tools/bench). Here the first look comes at once, and later ones (when a state is not reached
+// tools/dev/bench). Here the first look comes at once, and later ones (when a state is not reached
 // yet, e.g. a network still starting) every 250 ms rather than every 3 s; the overall timeout is
 // upstream's.
 

@@ -1,4 +1,4 @@
-// tools/bench.d/lib.js: the node half of tools/bench (plain JavaScript, no dependencies, so it
+// tools/dev/bench.d/lib.js: the node half of tools/dev/bench (plain JavaScript, no dependencies, so it
 // needs neither tsc nor jq). Two commands:
 //   node lib.js state FILE            summary of a `pulumi stack export` file, one fact a line:
 //                                       resources <n>
