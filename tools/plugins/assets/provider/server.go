@@ -26,8 +26,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/openshift-hard-way/tools/plugins/providerbase"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -38,25 +38,19 @@ import (
 // TokenRenderedFiles is the type token of the one resource this plugin implements.
 const TokenRenderedFiles = "openshift-hard-way:index:RenderedFiles"
 
-// Server implements the Pulumi ResourceProvider gRPC service for the openshift-hard-way package.
+// Server implements the Pulumi ResourceProvider gRPC service for the openshift-hard-way package:
+// the provider-level methods come from providerbase.Base (no provider configuration, secrets
+// accepted, no resource references), the resource methods are below.
 type Server struct {
-	pulumirpc.UnimplementedResourceProviderServer
-	version string
+	providerbase.Base
 }
 
 // NewServer returns a provider server that reports the given plugin version.
 func NewServer(version string) *Server {
-	return &Server{version: version}
+	return &Server{providerbase.Base{Version: version}}
 }
 
-var marshalOpts = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, SkipNulls: true}
-
-func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
-	if s == nil {
-		return resource.PropertyMap{}, nil
-	}
-	return plugin.UnmarshalProperties(s, marshalOpts)
-}
+var unmarshal = providerbase.Unmarshal
 
 // reserved are the property names that are not files.
 var reserved = map[resource.PropertyKey]bool{"root": true, "sha256": true, "modes": true}
@@ -152,60 +146,16 @@ func outputs(root string, sums map[string]string, modes map[string]float64) (*st
 		s[resource.PropertyKey(p)] = resource.NewProperty(h)
 		m[resource.PropertyKey(p)] = resource.NewProperty(modes[p])
 	}
-	return plugin.MarshalProperties(resource.PropertyMap{
+	return providerbase.Marshal(resource.PropertyMap{
 		"root": resource.NewProperty(root), "sha256": resource.NewProperty(s), "modes": resource.NewProperty(m),
-	}, marshalOpts)
+	})
 }
 
 func checkType(urn, typ string) error {
-	tok := typ
-	if u, err := resource.ParseURN(urn); tok == "" && err == nil {
-		tok = string(u.Type())
-	}
-	if tok != TokenRenderedFiles {
+	if tok := providerbase.TypeToken(urn, typ); tok != TokenRenderedFiles {
 		return status.Errorf(codes.InvalidArgument, "openshift-hard-way: unknown resource type %q (this plugin implements %s)", tok, TokenRenderedFiles)
 	}
 	return nil
-}
-
-// GetPluginInfo reports the plugin version.
-func (s *Server) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: s.version}, nil
-}
-
-// Handshake accepts secrets.
-func (s *Server) Handshake(context.Context, *pulumirpc.ProviderHandshakeRequest) (*pulumirpc.ProviderHandshakeResponse, error) {
-	return &pulumirpc.ProviderHandshakeResponse{AcceptSecrets: true}, nil
-}
-
-// CheckConfig accepts the (empty) provider configuration.
-func (s *Server) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
-}
-
-// DiffConfig reports no changes: there is no provider configuration.
-func (s *Server) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
-}
-
-// Configure accepts secrets and previews.
-func (s *Server) Configure(context.Context, *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true}, nil
-}
-
-// Cancel is a no-op: every operation is a few local file writes.
-func (s *Server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
-	return &emptypb.Empty{}, nil
-}
-
-// GetMapping reports that there is no mapping for any other ecosystem.
-func (s *Server) GetMapping(context.Context, *pulumirpc.GetMappingRequest) (*pulumirpc.GetMappingResponse, error) {
-	return &pulumirpc.GetMappingResponse{}, nil
-}
-
-// GetMappings reports that there is no mapping for any other ecosystem.
-func (s *Server) GetMappings(context.Context, *pulumirpc.GetMappingsRequest) (*pulumirpc.GetMappingsResponse, error) {
-	return &pulumirpc.GetMappingsResponse{}, nil
 }
 
 // Check validates the inputs and returns them unchanged.

@@ -7,8 +7,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/openshift-hard-way/tools/plugins/providerbase"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -17,7 +17,7 @@ const urn = "urn:pulumi:t::p::" + TokenRenderedFiles + "::t/pki"
 
 func marshalled(t *testing.T, m resource.PropertyMap) *structpb.Struct {
 	t.Helper()
-	s, err := plugin.MarshalProperties(m, marshalOpts)
+	s, err := providerbase.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/openshift-hard-way/tools/plugins/providerbase"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -15,37 +15,24 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// Server implements the Pulumi ResourceProvider gRPC service for the tls package.
+// Server implements the Pulumi ResourceProvider gRPC service for the tls package: the
+// provider-level methods come from providerbase.Base (secrets and resource references accepted;
+// the provider configuration, whose one option proxy only getCertificate uses, is accepted and
+// ignored), the schema, functions and resource methods are below.
 type Server struct {
-	pulumirpc.UnimplementedResourceProviderServer
-	version string
+	providerbase.Base
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
 
 // NewServer returns a provider server that reports the given plugin version.
 func NewServer(version string) *Server {
-	return &Server{version: version, Now: time.Now}
+	return &Server{Base: providerbase.Base{Version: version, AcceptResources: true}, Now: time.Now}
 }
 
-var marshalOpts = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, SkipNulls: true}
+var unmarshal, marshal = providerbase.Unmarshal, providerbase.Marshal
 
-func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
-	if s == nil {
-		return resource.PropertyMap{}, nil
-	}
-	return plugin.UnmarshalProperties(s, marshalOpts)
-}
-
-func marshal(m resource.PropertyMap) (*structpb.Struct, error) {
-	return plugin.MarshalProperties(m, marshalOpts)
-}
-
-func lookup(urnOrType string) (*resSpec, error) {
-	tok := urnOrType
-	if u, err := resource.ParseURN(urnOrType); err == nil {
-		tok = string(u.Type())
-	}
+func lookup(tok string) (*resSpec, error) {
 	if s, ok := specs[tok]; ok {
 		return s, nil
 	}
@@ -53,17 +40,10 @@ func lookup(urnOrType string) (*resSpec, error) {
 		tok, TokenPrivateKey, TokenSelfSignedCert, TokenCertRequest, TokenLocallySignedCert)
 }
 
-func resType(urn, typ string) string {
-	if typ != "" {
-		return typ
-	}
-	return urn
-}
-
 // specAndProps finds the resource's spec from its URN or type and decodes one property map of
 // the request (secrets and unknowns kept).
 func specAndProps(urn, typ string, props *structpb.Struct) (*resSpec, resource.PropertyMap, error) {
-	spec, err := lookup(resType(urn, typ))
+	spec, err := lookup(providerbase.TypeToken(urn, typ))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,54 +54,13 @@ func specAndProps(urn, typ string, props *structpb.Struct) (*resSpec, resource.P
 	return spec, m, nil
 }
 
-// GetPluginInfo reports the plugin version.
-func (s *Server) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: s.version}, nil
-}
-
 // GetSchema returns the package schema.
 func (s *Server) GetSchema(_ context.Context, req *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
-	schema, err := Schema(s.version)
+	schema, err := Schema(s.Version)
 	if err != nil {
 		return nil, err
 	}
 	return &pulumirpc.GetSchemaResponse{Schema: schema}, nil
-}
-
-// Handshake accepts secrets and resource references.
-func (s *Server) Handshake(context.Context, *pulumirpc.ProviderHandshakeRequest) (*pulumirpc.ProviderHandshakeResponse, error) {
-	return &pulumirpc.ProviderHandshakeResponse{AcceptSecrets: true, AcceptResources: true}, nil
-}
-
-// CheckConfig accepts any provider configuration (the only option, proxy, is used by the
-// getCertificate function, which this plugin does not implement).
-func (s *Server) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
-}
-
-// DiffConfig reports no changes: provider configuration never affects resources.
-func (s *Server) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
-}
-
-// Configure accepts the configuration.
-func (s *Server) Configure(context.Context, *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, nil
-}
-
-// Cancel is a no-op: every operation is local and short.
-func (s *Server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
-	return &emptypb.Empty{}, nil
-}
-
-// GetMapping reports that there is no mapping for any other ecosystem.
-func (s *Server) GetMapping(context.Context, *pulumirpc.GetMappingRequest) (*pulumirpc.GetMappingResponse, error) {
-	return &pulumirpc.GetMappingResponse{}, nil
-}
-
-// GetMappings reports that there is no mapping for any other ecosystem.
-func (s *Server) GetMappings(context.Context, *pulumirpc.GetMappingsRequest) (*pulumirpc.GetMappingsResponse, error) {
-	return &pulumirpc.GetMappingsResponse{}, nil
 }
 
 // Invoke rejects all functions: getCertificate and getPublicKey are not implemented.
