@@ -86,10 +86,14 @@ upstream_cli() {
 # sdk/go/common/workspace/plugins.go, getPluginInfoAndPath): on PATH first, else next to the CLI
 # (where Pulumi's release archive puts it).
 upstream_language_host() {
-  local IFS=$'\n' cli=${1:-} next=()
-  [ -n "$cli" ] && next=("$(dirname "$(readlink -f "$cli")")/pulumi-language-nodejs")
-  # shellcheck disable=SC2046 # one path per line
-  _pick pulumi-language-nodejs "$UPSTREAM_HOST_PKG" "$PULUMI_VERSION" -version $(type -ap pulumi-language-nodejs) "${next[@]}"
+  local IFS=$'\n' cli=${1:-} next onpath=()
+  mapfile -t onpath < <(type -ap pulumi-language-nodejs)
+  if [ -n "$cli" ]; then
+    next="$(dirname "$(readlink -f "$cli")")/pulumi-language-nodejs"
+    # the same file as one on PATH is looked at once
+    [[ $'\n'"${onpath[*]}"$'\n' == *$'\n'"$next"$'\n'* ]] || onpath+=("$next")
+  fi
+  _pick pulumi-language-nodejs "$UPSTREAM_HOST_PKG" "$PULUMI_VERSION" -version "${onpath[@]}"
 }
 
 # upstream_tls: the resource plugin tls at TLS_PLUGIN_VERSION as `pulumi plugin ls` lists it,
