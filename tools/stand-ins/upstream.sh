@@ -112,7 +112,7 @@ upstream_tls() {
   fi
   file="${PULUMI_HOME:-$HOME/.pulumi}/plugins/resource-tls-v$TLS_PLUGIN_VERSION/pulumi-resource-tls"
   if built_by_us "$file"; then
-    echo "stand-in resource tls $TLS_PLUGIN_VERSION is the stand-in ($file)"
+    echo "stand-in $file is the stand-in"
   elif built_from "$file" "$UPSTREAM_TLS_PKG"; then
     echo "upstream $file"
   else
