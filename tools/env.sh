@@ -1,5 +1,5 @@
 # Source this file (`source tools/env.sh`) to use the project's toolchain from a shell.
-# tools/setup, tools/test and the tests source it too.
+# tools/setup, tools/dev/test and the tests source it too.
 export PATH="$HOME/.pulumi/bin:$PATH"
 # Nothing is downloaded: no update check, no plugin downloads, no Pulumi Cloud.
 export PULUMI_SKIP_UPDATE_CHECK=true
@@ -19,5 +19,5 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
 fi
 export LIBVIRT_DEFAULT_URI="${LIBVIRT_DEFAULT_URI:-qemu:///system}"
 unset _othw_root
-# The Kubernetes binaries of the rehearsal (tools/rehearse), built by tools/setup from tools/kube.
+# The Kubernetes binaries of the rehearsal (tools/rehearse), built by tools/setup from tools/rehearse.d/kube.
 export OTHW_KUBE_BIN="${OTHW_KUBE_BIN:-${OTHW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/openshift-hard-way}/kube/bin}"

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /**
  * The version of this project's resource plugin, `pulumi-resource-openshift-hard-way`
- * (tools/assets), that the program asks for; tools/setup builds and installs it at
+ * (tools/plugins/assets), that the program asks for; tools/setup builds and installs it at
  * `OTHW_PLUGIN_VERSION` of tools/versions.sh, which must be the same.
  */
 export const OTHW_PLUGIN_VERSION = "0.1.0";
@@ -28,7 +28,7 @@ const RESERVED = ["root", "sha256", "modes"];
 
 /**
  * A set of rendered files below one directory of the stack's asset directory, as one resource
- * of this project's own plugin (tools/assets, type token `openshift-hard-way:index:RenderedFiles`)
+ * of this project's own plugin (tools/plugins/assets, type token `openshift-hard-way:index:RenderedFiles`)
  * with one input property per file, named by its path: `pulumi preview` names each file whose
  * content would change (`[diff: ~manifests/bootstrap/etc/kubernetes/manifests/...]`), `--diff`
  * shows just those, an update writes just those, a refresh reads every file back (drift shows in
@@ -36,7 +36,7 @@ const RESERVED = ["root", "sha256", "modes"];
  * keeps each content once, in the inputs (encrypted when it is a secret), and its SHA-256 and
  * mode as outputs. Paths are relative to the project root, where Pulumi starts the plugin.
  *
- * Why one resource per set and a plugin of our own (measured by tools/bench): each resource costs the
+ * Why one resource per set and a plugin of our own (measured by tools/dev/bench): each resource costs the
  * engine a step, provider calls and a state checkpoint, and 63 one-file resources were ~4 s of
  * every `up`; a Node.js dynamic provider costs ~1.3 s of every preview (the program serializes the
  * provider's code, a second Node.js process runs it) and cannot return a per-file diff.

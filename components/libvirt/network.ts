@@ -44,7 +44,7 @@ export function appsDnsmasqOptions(c: ClusterConfig): { optionName: string; opti
  * generates (provider v0.7.6 has no field for them; it runs `xsltproc`). Reserving through the
  * domains instead costs one `virsh net-update` per domain, each of which restarts the network's
  * dnsmasq and holds libvirtd's network lock while the other domains wait to start: ~2 s of every
- * `pulumi up` (measured by tools/bench).
+ * `pulumi up` (measured by tools/dev/bench).
  * @returns an XSLT 1.0 stylesheet: the provider's network XML, unchanged, plus the `<host>` elements
  *   in its IPv4 `<dhcp>` element. The values come validated from the config (MAC, IPv4 address,
  *   DNS label), so none needs XML escaping.

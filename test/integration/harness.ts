@@ -22,7 +22,7 @@ export const LIBVIRT_URI = "qemu:///system";
  */
 export async function throwawayStack(purpose: string, config: Record<string, unknown>, stackName = `it-${purpose}-${crypto.randomBytes(3).toString("hex")}`): Promise<Stack> {
     if (!process.env.PULUMI_BACKEND_URL || !process.env.PULUMI_CONFIG_PASSPHRASE) {
-        throw new Error("integration tests need the project's environment: run them with `npm test` (tools/test sources tools/env.sh)");
+        throw new Error("integration tests need the project's environment: run them with `npm test` (tools/dev/test sources tools/env.sh)");
     }
     const stack = await LocalWorkspace.createStack({ stackName, workDir: ROOT });
     const flat: Record<string, { value: string }> = {};

@@ -7,7 +7,7 @@ import { OTHW_PLUGIN_VERSION, RenderedFiles } from "../../components/assets";
 import { ROOT } from "../support/config";
 
 // What the program asks of the openshift-hard-way plugin. The plugin's own behaviour (writing,
-// diffing, refreshing, removing files) is tested in Go: tools/assets/provider.
+// diffing, refreshing, removing files) is tested in Go: tools/plugins/assets/provider.
 interface Registered { type: string; name: string; inputs: Record<string, any> }
 const registered: Registered[] = [];
 pulumi.runtime.setMocks({
