@@ -12,7 +12,7 @@ import (
 )
 
 // Version is the plugin version reported to the Pulumi engine; set at link time from
-// tools/versions.sh. The program asks for this version (components/assets.ts).
+// tools/versions.sh. The program asks for this version (components/assets/resource.ts).
 var Version = "0.1.0"
 
 func main() {
