@@ -2,6 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertOwnPassphrase, ConfigError, loadClusterConfig, type StackConfig } from "./components/config";
 import { OpenShiftCluster } from "./components/cluster";
 import { assertLibvirtAnswers } from "./components/libvirt";
+import { plainPromiseStackTraces } from "./components/stack-traces";
+
+// The SDK's per-promise stack traces without source maps (they are never printed): components/stack-traces.ts.
+plainPromiseStackTraces();
 
 // One typed config in (stacks/Pulumi.<stack>.yaml), read here once, the cluster out. A bad value
 // stops the run before any resource exists, with the message alone (a RunError prints no stack trace).

@@ -59,16 +59,33 @@ function report(dir, jsonFile) {
     const st = (k) => stats(samples[k] || []);
     const med = (k) => (st(k) ? st(k).median : null);
     const sum = (...ks) => (ks.every((k) => med(k) !== null) ? ks.reduce((a, k) => a + med(k), 0) : null);
+    const overlap = med("engine") !== null && med("keygenParallel") !== null && med("libvirtSetup") !== null
+        ? med("engine") + Math.max(med("keygenParallel"), med("libvirtSetup")) : null;
+    const plus = (a, b) => (a !== null && b !== null ? a + b : null);
 
     const keys = `${meta.keyCount || "?"} × ${meta.keyDesc || "RSA"}`;
     const lv = meta.libvirtDesc || "?";
     // [key, label, floor seconds or null, floor description]
+    const crds = meta.crdDesc ? ` (${meta.crdDesc})` : "";
+    const img = meta.imageBytes ? `${(Number(meta.imageBytes) / 2 ** 30).toFixed(2)} GiB qcow2, incompressible` : "1 GiB qcow2";
     const project = [
         ["up", "pulumi up (from scratch)", sum("engine", "keygenParallel", "libvirtSetup"), "engine + keygen ∥ + libvirt setup"],
+        ["up", "pulumi up, against the overlap floor", overlap, "engine + max(keygen ∥, libvirt setup)"],
         ["preview", "pulumi preview (no change)", med("engine"), "engine"],
         ["previewRefresh", "pulumi preview --refresh (no change)", med("engine"), "engine"],
         ["previewFlag", "pulumi preview (one flag changed)", med("engine"), "engine"],
         ["destroy", "pulumi destroy", med("libvirtTeardown"), "libvirt teardown"],
+        ["upCrds", `pulumi up, crdsDir set${crds}`, med("up"), "pulumi up without crdsDir"],
+        ["previewCrds", "pulumi preview (no change), crdsDir set", plus(med("preview"), med("crdHash")), "preview without crdsDir + hashing the CRDs"],
+        ["rehearse", "tools/rehearse (warm), crdsDir set", null, "target: 60 s"],
+        ["imageUp", `pulumi up, pool + base volume from the image (${img})`, null, ""],
+        ["imageBlankUp", "pulumi up, pool + blank base volume of that size", null, ""],
+        ["imageUpload", "base volume upload (the difference)", med("imageCp"), "cp"],
+        ["imageUpload", "base volume upload, against cp + fsync", med("imageCpSync"), "cp + fsync"],
+        ["imageUpload", "base volume upload, against virsh", med("imageVirsh"), "virsh vol-create-as + vol-upload"],
+        ["coldSetup", "tools/setup --no-up, cold (toolchain, SDK, npm, Kubernetes binaries)", null, ""],
+        ["coldToolchain", "  of which the Pulumi toolchain", null, ""],
+        ["coldKube", "  of which the Kubernetes binaries", null, ""],
     ];
     const floors = [
         ["engine", "floor: engine (empty program preview)"],
@@ -76,19 +93,26 @@ function report(dir, jsonFile) {
         ["keygenParallel", `floor: keygen ${keys}, ${meta.keygenJobs || 2}-way`],
         ["libvirtSetup", `floor: libvirt setup (${lv})`],
         ["libvirtTeardown", "floor: libvirt teardown"],
+        ["crdHash", "floor: sha256 of the CRD files"],
+        ["imageCp", "floor: cp of the image into a pool directory (page cache)"],
+        ["imageCpSync", "floor: cp + fsync of the image"],
+        ["imageVirsh", "floor: virsh vol-create-as + vol-upload of the image"],
     ];
     const f1 = (x) => (x === null || x === undefined ? "–" : x < 10 ? x.toFixed(2) : x.toFixed(1));
     const rows = [];
     const json = { runs: Number(meta.runs), stack: meta.stack, figures: [], counts: {}, notes, meta };
     for (const [k, label, floor, floorDesc] of project) {
         const s = st(k);
+        if (!s && /^(cold|image|rehearse|upCrds|previewCrds)/.test(k)) continue; // a part not run
         const ratio = s && floor ? s.median / floor : null;
-        rows.push([label, s ? `${f1(s.median)} s` : "–", s ? `${f1(s.min)}–${f1(s.max)}` : "–", floor ? `${f1(floor)} s` : "–", ratio ? `${ratio.toFixed(2)}×` : "–"]);
+        const floorCell = floor ? `${f1(floor)} s` : floorDesc.startsWith("target") ? floorDesc : "–";
+        rows.push([label, s ? `${f1(s.median)} s` : "–", s ? `${f1(s.min)}–${f1(s.max)}` : "–", floorCell, ratio ? `${ratio.toFixed(2)}×` : "–"]);
         json.figures.push({ key: k, label, unit: "s", ...(s || {}), floor, floorOf: floorDesc, ratio });
     }
     rows.push(null);
     for (const [k, label] of floors) {
         const s = st(k);
+        if (!s && /^(crd|image)/.test(k)) continue;
         rows.push([label, s ? `${f1(s.median)} s` : "–", s ? `${f1(s.min)}–${f1(s.max)}` : "not measured", "", ""]);
         json.figures.push({ key: k, label, unit: "s", ...(s || { median: null }), floor: null, ratio: null });
     }
@@ -110,7 +134,12 @@ function report(dir, jsonFile) {
     const out = [line(head)];
     for (const r of rows) out.push(r ? line(r) : "");
     out.push("");
-    out.push(`runs: ${meta.runs}; floors: up = ${project[0][3]} (medians summed); previews = engine; destroy = libvirt teardown.`);
+    out.push(`runs: ${meta.runs}; floors: up = ${project[0][3]} (medians summed), or ${project[1][3]}; previews = engine; destroy = libvirt teardown;`);
+    out.push("crdsDir rows = the same without crdsDir (+ hashing the CRDs); upload = up with the image − up with a blank volume, against cp / cp + fsync / virsh.");
+    if (meta.imageProviderUpload) out.push(`the provider's own log: StorageVolUpload took ${Number(meta.imageProviderUpload).toFixed(2)} s (one --debug run).`);
+    if (meta.rehearseSlowest) out.push(`rehearsal, slowest rungs of the last run: ${meta.rehearseSlowest}.`);
+    if (meta.libvirtPlugin) out.push(`libvirt plugin: ${meta.libvirtPlugin}.`);
+    out.push(`load average at the start: ${meta.loadavg || "?"} (${meta.nproc || "?"} cores).`);
     for (const n of notes) out.push(`note: ${n}`);
     process.stdout.write(out.join("\n") + "\n");
     if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + "\n");
