@@ -4,7 +4,7 @@ import { OpenShiftCluster } from "./components/cluster";
 import { assertLibvirtAnswers } from "./components/libvirt";
 import { plainPromiseStackTraces } from "./components/stack-traces";
 
-// The SDK's per-promise stack traces without source maps (they are never printed): components/stack-traces.ts.
+// The SDK's per-promise stack traces, which it prints only with PULUMI_DEBUG_PROMISE_LEAKS set, left unformatted: components/stack-traces.ts.
 plainPromiseStackTraces();
 
 // One typed config in (stacks/Pulumi.<stack>.yaml), read here once, the cluster out. A bad value
