@@ -2,10 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertOwnPassphrase, ConfigError, loadClusterConfig, type StackConfig } from "./components/config";
 import { OpenShiftCluster } from "./components/cluster";
 import { assertLibvirtAnswers } from "./components/libvirt";
+import { dropSdkDebugLogs } from "./components/sdk-debug-logs";
 import { plainPromiseStackTraces } from "./components/stack-traces";
 
-// The SDK's per-promise stack traces without source maps (they are never printed): components/stack-traces.ts.
+// The SDK's per-promise stack traces, which it prints only with PULUMI_DEBUG_PROMISE_LEAKS set, left unformatted: components/stack-traces.ts.
 plainPromiseStackTraces();
+// The SDK's debug messages, one gRPC call each, shown only under pulumi --debug: dropped unless
+// OTHW_SDK_DEBUG_LOGS=1 (components/sdk-debug-logs.ts).
+dropSdkDebugLogs(pulumi.log);
 
 // One typed config in (stacks/Pulumi.<stack>.yaml), read here once, the cluster out. A bad value
 // stops the run before any resource exists, with the message alone (a RunError prints no stack trace).

@@ -8,8 +8,10 @@
  * CPU time on a no-change `pulumi preview` of the `local` stack (tools/dev/bench, profiled with
  * `--cpu-prof`), for traces nothing prints.
  *
- * {@link plainPromiseStackTraces} formats those traces as V8 does without source maps (file
- * positions of the transpiled code) and leaves every other trace to the mapped formatter: errors
+ * The SDK prints those traces only when `PULUMI_DEBUG_PROMISE_LEAKS` is set (`leakedPromises`
+ * in the same file). {@link plainPromiseStackTraces} therefore formats none of them without it
+ * (the trace is one line saying so), and with it formats them as V8 does without source maps
+ * (file positions of the transpiled code). Every other trace goes to the mapped formatter: errors
  * and the resources' source positions (`Resource.callsites`) stay mapped to the `.ts` sources.
  */
 
@@ -23,17 +25,23 @@ function plainTrace(err: Error, frames: NodeJS.CallSite[]): string {
     return `${Error.prototype.toString.call(err)}${frames.map((f) => `\n    at ${f.toString()}`).join("")}`;
 }
 
+/** What a trace of the SDK's `debuggablePromise` reads when nothing would print it. */
+export const UNKEPT_PROMISE_TRACE = "Error: (the SDK's promise stack trace, not formatted: set PULUMI_DEBUG_PROMISE_LEAKS=1 to keep it)";
+
 /**
  * Wraps the installed `Error.prepareStackTrace` (ts-node's source-map formatter) so that traces
- * taken inside the SDK's `debuggablePromise` are formatted plainly. Does nothing when no
+ * taken inside the SDK's `debuggablePromise` are not formatted at all ({@link UNKEPT_PROMISE_TRACE}),
+ * or, with `PULUMI_DEBUG_PROMISE_LEAKS` set in `env`, formatted plainly. Does nothing when no
  * formatter is installed (plain Node.js formats cheaply already) or when it is already wrapped;
  * safe to call more than once. Throws nothing.
+ * @param env the environment that decides (the SDK reads `process.env` once, at load).
  */
-export function plainPromiseStackTraces(): void {
+export function plainPromiseStackTraces(env: NodeJS.ProcessEnv = process.env): void {
     const installed = Error.prepareStackTrace as (Formatter & { [WRAPPED]?: Formatter }) | undefined;
     if (!installed || installed[WRAPPED]) return;
+    const keep = !!env.PULUMI_DEBUG_PROMISE_LEAKS;
     const wrapper: Formatter & { [WRAPPED]?: Formatter } = (err, frames) =>
-        frames[0]?.getFunctionName() === "debuggablePromise" ? plainTrace(err, frames) : installed(err, frames);
+        frames[0]?.getFunctionName() !== "debuggablePromise" ? installed(err, frames) : keep ? plainTrace(err, frames) : UNKEPT_PROMISE_TRACE;
     wrapper[WRAPPED] = installed;
     Error.prepareStackTrace = wrapper as typeof Error.prepareStackTrace;
 }

@@ -39,12 +39,14 @@ export const COMPRESS_ABOVE = 4096;
 /**
  * A file entry: contents as a base64 data URL, gzip-compressed above COMPRESS_ABOVE bytes
  * (deterministic: zlib writes no timestamp), `overwrite: true` so a re-provisioned disk converges.
+ * zlib's default level 6: for the 4.18 CRDs (1.8 MB of YAML) it takes 22 ms where level 9 took
+ * 82 ms on every preview, for 1% more bytes (336,666 against 332,578).
  * @param mode octal mode as a number, e.g. 0o644.
  */
 export function file(path: string, content: string | Buffer, mode: number): IgnitionFile {
     const raw = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
     if (raw.length > COMPRESS_ABOVE) {
-        const gz = zlib.gzipSync(raw, { level: 9 });
+        const gz = zlib.gzipSync(raw, { level: 6 });
         return { path, mode, overwrite: true, contents: { source: `data:;base64,${gz.toString("base64")}`, compression: "gzip" } };
     }
     return { path, mode, overwrite: true, contents: { source: `data:;base64,${raw.toString("base64")}` } };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -52,6 +52,40 @@ esac
         assert.match(r.stdout, /not approving csr-stranger-client: client certificate for 'system:node:stranger'/);
         assert.match(r.stdout, /not approving csr-bootstrap-serving/);
     } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("the approval loop makes a pass when the CSR watch reports an event, not only when it is renewed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "approve-watch-"));
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "k.pem"),
+        "-subj", "/O=system:nodes/CN=system:node:master-0", "-out", path.join(dir, "r.pem")], { stdio: "ignore" });
+    fs.writeFileSync(path.join(dir, "csr-1.req"), fs.readFileSync(path.join(dir, "r.pem")).toString("base64"));
+    fs.writeFileSync(path.join(dir, "list"), "");
+    // oc: the list is empty until the watch reports the new CSR, 1 s in; the watch then stays
+    // open (as a real one does) past the test's deadline, so only the event can trigger the pass.
+    fs.writeFileSync(path.join(bin, "oc"), `#!/usr/bin/env bash
+case "$*" in
+  "get csr -o go-template="*) cat "${dir}/list" ;;
+  "get csr --watch-only -o name") sleep 1; echo "csr-1 kubernetes.io/kube-apiserver-client-kubelet ${NODE_BOOTSTRAPPER_USER}" >"${dir}/list"
+    echo certificatesigningrequest.certificates.k8s.io/csr-1; exec sleep 120 ;;
+  "get csr "*" -o jsonpath={.spec.request}") cat "${dir}/$3.req" ;;
+  "adm certificate approve "*) echo "$4" >>"${dir}/approved" ;;
+  *) echo "unexpected: oc $*" >&2; exit 3 ;;
+esac
+`, { mode: 0o755 });
+    const step = approveCsrStep(config).split("\n").filter((l) => !/^approve_csrs_loop &|^APPROVER_PID|^trap /.test(l)).join("\n");
+    const loop = spawn("bash", ["-c", `set -euo pipefail\nlog() { echo "bootkube: $*"; }\n${step}\napprove_csrs_loop`],
+        { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, detached: true, stdio: "ignore" });
+    try {
+        const deadline = Date.now() + 8_000;
+        while (!fs.existsSync(path.join(dir, "approved")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(fs.existsSync(path.join(dir, "approved")), "no pass within 8 s of the watch's event (a pass on a timer alone would come later: the watch is renewed every 60 s)");
+        assert.equal(fs.readFileSync(path.join(dir, "approved"), "utf8").trim(), "csr-1");
+    } finally {
+        process.kill(-loop.pid!, "SIGKILL");
         fs.rmSync(dir, { recursive: true, force: true });
     }
 });

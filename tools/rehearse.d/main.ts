@@ -36,6 +36,7 @@ import YAML from "yaml";
 import { applyIgnition, ignitionFile, IGNITION_BIN, verifyIgnition } from "./ignition";
 import { containerSandbox, mapEntrypoint, Probe, readStaticPods, REHEARSE_BIN, runnableContainers, StaticPod } from "./pods";
 import { Bind, execIn, Network, Proc, Processes, run, SandboxSpec } from "./sandbox";
+import { APPLY_FLAGS } from "../../components/ignition/bootkube";
 import { MCO_BOOTSTRAP_DONE, MCS_KUBECONFIG } from "../../components/ignition/mco-bootstrap";
 import { kubeconfig } from "../../components/node-paths";
 
@@ -393,7 +394,7 @@ async function main(): Promise<number> {
             refused ??= line ? { line, at: Date.now() } : undefined;
             if (refused && Date.now() - refused.at > 30_000) throw new Error(refused.line.replace(/^bootkube: cluster manifests: /, ""));
             return false;
-        }, [p], 2000);
+        }, [p], 500);
         // Left running, as on the node: what it does while it waits for the masters (approving
         // their CSRs, say) is part of what the next rungs rehearse.
         const applied = log.split("\n").filter((l) => /is ready$/.test(l)).map((l) => l.replace(/^bootkube: (.*) is ready$/, "$1"));
@@ -403,8 +404,9 @@ async function main(): Promise<number> {
         const dir = path.join(boot.root, CLUSTER_MANIFESTS_DIR);
         const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
         const m = [{ src: dir, dst: "/run/manifests", ro: true }];
-        // kubectl names the file of every object it refuses.
-        const dry = await kubectl(boot, ["apply", "--dry-run=server", "-f", "/run/manifests/"], admin, m);
+        // kubectl names the file of every object it refuses. The apply is bootkube.sh's own
+        // (server-side, its field manager), as a dry run.
+        const dry = await kubectl(boot, ["apply", ...APPLY_FLAGS, "--dry-run=server", "-f", "/run/manifests/"], admin, m);
         if (dry.code !== 0) throw new Error(`--dry-run=server: ${firstError(dry.out)}`);
         const got = await kubectl(boot, ["get", "-f", "/run/manifests/", "-o", "name"], admin, m);
         if (got.code !== 0) throw new Error(`not applied: ${firstError(got.out)}`);

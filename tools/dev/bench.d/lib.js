@@ -71,12 +71,17 @@ function report(dir, jsonFile) {
     const project = [
         ["up", "pulumi up (from scratch)", sum("engine", "keygenParallel", "libvirtSetup"), "engine + keygen ∥ + libvirt setup"],
         ["up", "pulumi up, against the overlap floor", overlap, "engine + max(keygen ∥, libvirt setup)"],
+        ["up", "pulumi up, against the critical-path floor", sum("engine", "keygenParallel", "libvirtDomains"), "engine + keygen ∥ + libvirt domains"],
         ["preview", "pulumi preview (no change)", med("engine"), "engine"],
+        ["preview", "pulumi preview (no change), against the SDK floor", med("replay"), "the same resources replayed"],
+        ["replay", "SDK floor: the stack's resources replayed, no rendering", med("engine"), "engine"],
         ["previewRefresh", "pulumi preview --refresh (no change)", med("engine"), "engine"],
         ["previewFlag", "pulumi preview (one flag changed)", med("engine"), "engine"],
         ["destroy", "pulumi destroy", med("libvirtTeardown"), "libvirt teardown"],
         ["upCrds", `pulumi up, crdsDir set${crds}`, med("up"), "pulumi up without crdsDir"],
         ["previewCrds", "pulumi preview (no change), crdsDir set", plus(med("preview"), med("crdHash")), "preview without crdsDir + hashing the CRDs"],
+        ["previewCrds", "pulumi preview (no change), crdsDir set, against its SDK floor", med("replayCrds"), "the same resources replayed"],
+        ["replayCrds", "SDK floor with crdsDir set, against the SDK floor without", med("replay"), "SDK floor without crdsDir"],
         ["rehearse", "tools/rehearse (warm), crdsDir set", null, "target: 60 s"],
         ["imageUp", `pulumi up, pool + base volume from the image (${img})`, null, ""],
         ["imageBlankUp", "pulumi up, pool + blank base volume of that size", null, ""],
@@ -92,8 +97,11 @@ function report(dir, jsonFile) {
         ["keygenSerial", `floor: keygen ${keys}, serial`],
         ["keygenParallel", `floor: keygen ${keys}, ${meta.keygenJobs || 2}-way`],
         ["libvirtSetup", `floor: libvirt setup (${lv})`],
+        ["libvirtDomains", "floor: libvirt setup, of which the domains (define + start)"],
         ["libvirtTeardown", "floor: libvirt teardown"],
         ["crdHash", "floor: sha256 of the CRD files"],
+        ["replay", "floor: SDK (preview of the stack's resources replayed from state)"],
+        ["replayCrds", "floor: SDK, crdsDir set"],
         ["imageCp", "floor: cp of the image into a pool directory (page cache)"],
         ["imageCpSync", "floor: cp + fsync of the image"],
         ["imageVirsh", "floor: virsh vol-create-as + vol-upload of the image"],
@@ -103,7 +111,8 @@ function report(dir, jsonFile) {
     const json = { runs: Number(meta.runs), stack: meta.stack, figures: [], counts: {}, notes, meta };
     for (const [k, label, floor, floorDesc] of project) {
         const s = st(k);
-        if (!s && /^(cold|image|rehearse|upCrds|previewCrds)/.test(k)) continue; // a part not run
+        if (!s && /^(cold|image|rehearse|upCrds|previewCrds|replayCrds)/.test(k)) continue; // a part not run
+        if (floor === null && /SDK floor/.test(floorDesc + label)) continue;
         const ratio = s && floor ? s.median / floor : null;
         const floorCell = floor ? `${f1(floor)} s` : floorDesc.startsWith("target") ? floorDesc : "–";
         rows.push([label, s ? `${f1(s.median)} s` : "–", s ? `${f1(s.min)}–${f1(s.max)}` : "–", floorCell, ratio ? `${ratio.toFixed(2)}×` : "–"]);
@@ -112,7 +121,7 @@ function report(dir, jsonFile) {
     rows.push(null);
     for (const [k, label] of floors) {
         const s = st(k);
-        if (!s && /^(crd|image)/.test(k)) continue;
+        if (!s && /^(crd|image|replayCrds)/.test(k)) continue;
         rows.push([label, s ? `${f1(s.median)} s` : "–", s ? `${f1(s.min)}–${f1(s.max)}` : "not measured", "", ""]);
         json.figures.push({ key: k, label, unit: "s", ...(s || { median: null }), floor: null, ratio: null });
     }
@@ -134,8 +143,9 @@ function report(dir, jsonFile) {
     const out = [line(head)];
     for (const r of rows) out.push(r ? line(r) : "");
     out.push("");
-    out.push(`runs: ${meta.runs}; floors: up = ${project[0][3]} (medians summed), or ${project[1][3]}; previews = engine; destroy = libvirt teardown;`);
+    out.push(`runs: ${meta.runs}; floors: up = ${project[0][3]} (medians summed), ${project[1][3]}, or ${project[2][3]}; previews = engine (taken in each run just before the project's); destroy = libvirt teardown;`);
     out.push("crdsDir rows = the same without crdsDir (+ hashing the CRDs); upload = up with the image − up with a blank volume, against cp / cp + fsync / virsh.");
+    out.push("SDK floor = the no-change preview of a program registering the stack's own resources with the inputs its state records (bench.d/replay.js): the SDK and engine for this graph, none of our rendering.");
     if (meta.imageProviderUpload) out.push(`the provider's own log: StorageVolUpload took ${Number(meta.imageProviderUpload).toFixed(2)} s (one --debug run).`);
     if (meta.rehearseSlowest) out.push(`rehearsal, slowest rungs of the last run: ${meta.rehearseSlowest}.`);
     if (meta.libvirtPlugin) out.push(`libvirt plugin: ${meta.libvirtPlugin}.`);

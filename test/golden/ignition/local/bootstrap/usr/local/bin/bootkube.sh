@@ -114,29 +114,46 @@ approve_pending_csrs() {
     approve_csr "$name" >/dev/null && log "approved CSR $name ($signer, $user)"
   done
 }
-approve_csrs_loop() { while true; do approve_pending_csrs || true; sleep 10; done; }
+# A pass runs at once when a CSR is created or changes (a watch on CSRs), and at least once a
+# minute when the watch ends; every 2 s while the API server does not answer.
+approve_csrs_loop() {
+  while true; do
+    approve_pending_csrs </dev/null || true
+    timeout 60 oc get csr --watch-only -o name 2>/dev/null | while read -r _; do approve_pending_csrs </dev/null || true; done || true
+    sleep 2
+  done
+}
 approve_csrs_loop &
 APPROVER_PID=$!
-trap 'kill $APPROVER_PID 2>/dev/null || true' EXIT
+trap 'pkill -P $APPROVER_PID 2>/dev/null; kill $APPROVER_PID 2>/dev/null || true' EXIT
 
 # 3. The OpenShift CRDs, then wait until the API serves them: the manifests below and the
-#    cluster-version-operator use these types.
+#    cluster-version-operator use these types. One list of every CRD per poll, printing those not
+#    yet Established (`oc wait crd --all` waits on each CRD in turn, one request or more apiece).
+crds_established() {
+  local pending
+  # shellcheck disable=SC2016 # $ok is the template's variable, not the shell's
+  pending=$(oc get crd -o go-template='{{range .items}}{{$ok := false}}{{range .status.conditions}}{{if and (eq .type "Established") (eq .status "True")}}{{$ok = true}}{{end}}{{end}}{{if not $ok}}{{.metadata.name}} {{end}}{{end}}') || return 1
+  [ -z "$pending" ] || { echo "not Established yet: $pending"; return 1; }
+}
 if compgen -G "/opt/openshift/crds/*.yaml" >/dev/null; then
-  wait_for "CRDs applied" 600 oc apply -f /opt/openshift/crds/
-  oc wait --for=condition=Established crd --all --timeout=300s
+  wait_for "CRDs applied" 600 oc apply --server-side --force-conflicts --field-manager=bootkube -f /opt/openshift/crds/
+  wait_for "CRDs Established" 300 crds_established
 else
   log "no CRDs in /opt/openshift/crds (the stack config sets no crdsDir): Infrastructure, Network, DNS,"
   log "FeatureGate and ClusterVersion cannot be created, and the cluster-version-operator will not start"
 fi # this config carries none
 
-# 4. The cluster manifests, in file-name order. A manifest whose type is not served yet fails;
-#    retry the whole set until every one applies instead of losing it silently.
+# 4. The cluster manifests, in file-name order, in one call: oc applies every object it can and
+#    names the file of each one it cannot. A manifest whose type is not served yet fails; retry
+#    the whole set until every one applies instead of losing it silently.
 apply_manifests() {
-  local ok=0 err
-  for m in /opt/openshift/manifests/*.yaml; do
-    if ! err=$(oc apply -f "$m" 2>&1 >/dev/null); then echo "not yet: $m: $err"; ok=1; fi
-  done
-  return $ok
+  local err
+  if ! err=$(oc apply --server-side --force-conflicts --field-manager=bootkube -f /opt/openshift/manifests/ 2>&1 >/dev/null); then
+    printf '%s
+' "$err" | sed 's/^/not yet: /'
+    return 1
+  fi
 }
 wait_for "cluster manifests" 600 apply_manifests
 
