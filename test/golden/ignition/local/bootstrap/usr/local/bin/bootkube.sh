@@ -144,16 +144,17 @@ else
   log "FeatureGate and ClusterVersion cannot be created, and the cluster-version-operator will not start"
 fi # this config carries none
 
-# 4. The cluster manifests, in file-name order, in one call: oc applies every object it can and
-#    names the file of each one it cannot. A manifest whose type is not served yet fails; retry
-#    the whole set until every one applies instead of losing it silently.
+# 4. The cluster manifests, in file-name order, in one call. A manifest whose type is not served
+#    yet fails; retry the whole set until every one applies instead of losing it silently. When
+#    the call fails, the files are applied one by one, so that each refusal names its file
+#    (server-side apply's errors name only the object).
 apply_manifests() {
-  local err
-  if ! err=$(oc apply --server-side --force-conflicts --field-manager=bootkube -f /opt/openshift/manifests/ 2>&1 >/dev/null); then
-    printf '%s
-' "$err" | sed 's/^/not yet: /'
-    return 1
-  fi
+  oc apply --server-side --force-conflicts --field-manager=bootkube -f /opt/openshift/manifests/ >/dev/null 2>&1 && return 0
+  local ok=0 m err
+  for m in /opt/openshift/manifests/*.yaml; do
+    if ! err=$(oc apply --server-side --force-conflicts --field-manager=bootkube -f "$m" 2>&1 >/dev/null); then echo "not yet: $m: $err"; ok=1; fi
+  done
+  return $ok
 }
 wait_for "cluster manifests" 600 apply_manifests
 
