@@ -51,6 +51,8 @@ set -euo pipefail
 
 export KUBECONFIG=${kubeconfig("localhost")}
 log() { echo "bootkube: $*"; }
+# The one way this script applies objects: server-side, under the field manager bootkube.
+server_side_apply() { oc apply ${APPLY_FLAGS.join(" ")} "$@"; }
 
 # wait_for NAME TIMEOUT_SECONDS COMMAND...: polls COMMAND every 5 s until it succeeds. Whatever
 # COMMAND prints is shown on the journal each time it changes, and the last of it on a timeout:
@@ -92,7 +94,7 @@ crds_established() {
   [ -z "$pending" ] || { echo "not Established yet: $pending"; return 1; }
 }
 if compgen -G "${CRDS_DIR}/*.yaml" >/dev/null; then
-  wait_for "CRDs applied" 600 oc apply ${APPLY_FLAGS.join(" ")} -f ${CRDS_DIR}/
+  wait_for "CRDs applied" 600 server_side_apply -f ${CRDS_DIR}/
   wait_for "CRDs Established" 300 crds_established
 else
   log "no CRDs in ${CRDS_DIR} (the stack config sets no crdsDir): Infrastructure, Network, DNS,"
@@ -104,10 +106,10 @@ fi${crdCount === 0 ? " # this config carries none" : ` # this config carries ${c
 #    the call fails, the files are applied one by one, so that each refusal names its file
 #    (server-side apply's errors name only the object).
 apply_manifests() {
-  oc apply ${APPLY_FLAGS.join(" ")} -f ${CLUSTER_MANIFESTS_DIR}/ >/dev/null 2>&1 && return 0
+  server_side_apply -f ${CLUSTER_MANIFESTS_DIR}/ >/dev/null 2>&1 && return 0
   local ok=0 m err
   for m in ${CLUSTER_MANIFESTS_DIR}/*.yaml; do
-    if ! err=$(oc apply ${APPLY_FLAGS.join(" ")} -f "$m" 2>&1 >/dev/null); then echo "not yet: $m: $err"; ok=1; fi
+    if ! err=$(server_side_apply -f "$m" 2>&1 >/dev/null); then echo "not yet: $m: $err"; ok=1; fi
   done
   return $ok
 }

@@ -11,6 +11,8 @@ set -euo pipefail
 
 export KUBECONFIG=/etc/kubernetes/kubeconfigs/localhost.kubeconfig
 log() { echo "bootkube: $*"; }
+# The one way this script applies objects: server-side, under the field manager bootkube.
+server_side_apply() { oc apply --server-side --force-conflicts --field-manager=bootkube "$@"; }
 
 # wait_for NAME TIMEOUT_SECONDS COMMAND...: polls COMMAND every 5 s until it succeeds. Whatever
 # COMMAND prints is shown on the journal each time it changes, and the last of it on a timeout:
@@ -137,7 +139,7 @@ crds_established() {
   [ -z "$pending" ] || { echo "not Established yet: $pending"; return 1; }
 }
 if compgen -G "/opt/openshift/crds/*.yaml" >/dev/null; then
-  wait_for "CRDs applied" 600 oc apply --server-side --force-conflicts --field-manager=bootkube -f /opt/openshift/crds/
+  wait_for "CRDs applied" 600 server_side_apply -f /opt/openshift/crds/
   wait_for "CRDs Established" 300 crds_established
 else
   log "no CRDs in /opt/openshift/crds (the stack config sets no crdsDir): Infrastructure, Network, DNS,"
@@ -149,10 +151,10 @@ fi # this config carries none
 #    the call fails, the files are applied one by one, so that each refusal names its file
 #    (server-side apply's errors name only the object).
 apply_manifests() {
-  oc apply --server-side --force-conflicts --field-manager=bootkube -f /opt/openshift/manifests/ >/dev/null 2>&1 && return 0
+  server_side_apply -f /opt/openshift/manifests/ >/dev/null 2>&1 && return 0
   local ok=0 m err
   for m in /opt/openshift/manifests/*.yaml; do
-    if ! err=$(oc apply --server-side --force-conflicts --field-manager=bootkube -f "$m" 2>&1 >/dev/null); then echo "not yet: $m: $err"; ok=1; fi
+    if ! err=$(server_side_apply -f "$m" 2>&1 >/dev/null); then echo "not yet: $m: $err"; ok=1; fi
   done
   return $ok
 }
